@@ -1,0 +1,126 @@
+"""The Procountor provider as the host's Integration page shows it, and typed access to its settings.
+
+The host renders and stores the fields; :class:`AccountSettings` reads them back with the
+defaults applied, so the rest of the plugin never handles raw setting values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
+from nmbrs_procountor_plugin.rights import RIGHT_KEY
+
+PROVIDER_KEY: Final = "procountor"
+
+METHOD_LOGIN: Final = "login"
+METHOD_API_KEY: Final = "api_key"
+
+SETTINGS: Final = (
+    SettingField(
+        key="authorization_method",
+        label="Authorization method",
+        kind="choice",
+        choices=(METHOD_LOGIN, METHOD_API_KEY),
+        default=METHOD_LOGIN,
+        help="'login': an admin logs in at Procountor and chooses the company. "
+        "'api_key': a machine-to-machine API key created in Procountor for one user and company.",
+    ),
+    SettingField(
+        key="api_key",
+        label="API key",
+        kind="secret",
+        help="Only for the 'api_key' method: Procountor > API client keys > New API key.",
+    ),
+    SettingField(
+        key="approve_receipts",
+        label="Approve receipts after sending",
+        kind="bool",
+        default=False,
+        help="Procountor creates journal receipts as 'Unfinished'; tick to approve them right away.",
+    ),
+    SettingField(
+        key="vat_type",
+        label="VAT type on journal rows",
+        kind="choice",
+        choices=("PURCHASE", "SALES"),
+        default="PURCHASE",
+    ),
+    SettingField(
+        key="vat_status",
+        label="VAT status on journal rows",
+        kind="int",
+        default=12,
+        help="12 = 'No VAT handling', the usual choice for payroll.",
+    ),
+    SettingField(
+        key="create_missing_dimension_items",
+        label="Create missing dimension items",
+        kind="bool",
+        default=False,
+        help="Create a Procountor dimension item for a cost center or cost unit that has none, "
+        "instead of refusing the export.",
+    ),
+)
+
+PROCOUNTOR_PROVIDER: Final = IntegrationProvider(
+    key=PROVIDER_KEY, name="Procountor", right=RIGHT_KEY, settings=SETTINGS
+)
+
+
+def integration_providers() -> list[IntegrationProvider]:
+    return [PROCOUNTOR_PROVIDER]
+
+
+def is_ours(account: IntegrationAccount) -> bool:
+    return account.provider == PROVIDER_KEY
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """An account's settings with defaults applied; the API key never shows in ``repr``."""
+
+    authorization_method: str
+    api_key: str | None
+    approve_receipts: bool
+    vat_type: str
+    vat_status: int
+    create_missing_dimension_items: bool
+
+    def __repr__(self) -> str:
+        shown = "<hidden>" if self.api_key else None
+        return (
+            f"AccountSettings(authorization_method={self.authorization_method!r}, api_key={shown}, "
+            f"approve_receipts={self.approve_receipts}, vat_type={self.vat_type!r}, "
+            f"vat_status={self.vat_status}, create_missing_dimension_items={self.create_missing_dimension_items})"
+        )
+
+    @classmethod
+    def of(cls, account: IntegrationAccount) -> AccountSettings:
+        raw: Mapping[str, object] = account.settings
+        defaults = {f.key: f.default for f in SETTINGS}
+
+        def value(key: str) -> object:
+            found = raw.get(key)
+            return defaults[key] if found is None else found
+
+        method = value("authorization_method")
+        if method not in (METHOD_LOGIN, METHOD_API_KEY):
+            raise ValueError(f"settings.authorization_method={method!r}: must be login or api_key")
+        vat_type = value("vat_type")
+        if vat_type not in ("PURCHASE", "SALES"):
+            raise ValueError(f"settings.vat_type={vat_type!r}: must be PURCHASE or SALES")
+        vat_status = value("vat_status")
+        if isinstance(vat_status, bool) or not isinstance(vat_status, int) or vat_status < 0:
+            raise ValueError(f"settings.vat_status={vat_status!r}: must be a whole number such as 12")
+        api_key = raw.get("api_key")
+        return cls(
+            authorization_method=str(method),
+            api_key=str(api_key).strip() or None if api_key else None,
+            approve_receipts=bool(value("approve_receipts")),
+            vat_type=str(vat_type),
+            vat_status=vat_status,
+            create_missing_dimension_items=bool(value("create_missing_dimension_items")),
+        )

@@ -1,0 +1,124 @@
+"""Shared fixtures: the embedded Procountor sandbox, a reference host wired to it, actors, accounts.
+
+Tests never reach the internet: they talk to the sandbox on loopback or replay cassettes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from hookspecs.host import ReferenceHost
+from hookspecs.types import Actor, IntegrationAccount, ProviderConfig
+from nmbrs_procountor_plugin import plugin as procountor_plugin
+from nmbrs_procountor_plugin.credentials import TokenRecord
+
+if TYPE_CHECKING:
+    from nmbrs_procountor_plugin.sandbox import Sandbox
+
+DEMO_USER = "demo.admin"
+DEMO_PASSWORD = "demo-password"
+COMPANY_1 = 10001
+COMPANY_2 = 10002
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    from nmbrs_procountor_plugin.sandbox import Sandbox, SandboxConfig
+
+    with Sandbox(SandboxConfig()) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
+    from nmbrs_procountor_plugin.sandbox import Sandbox, SandboxConfig
+
+    started: list[Sandbox] = []
+
+    def make(**overrides: Any) -> Sandbox:
+        sb = Sandbox(SandboxConfig(**overrides)).start()
+        started.append(sb)
+        return sb
+
+    yield make
+    for sb in started:
+        sb.stop()
+
+
+def provider_config_for(sb: Sandbox) -> ProviderConfig:
+    return ProviderConfig(
+        client_id=sb.client_id,
+        client_secret=sb.client_secret,
+        redirect_uri=sb.redirect_uri,
+        environment="custom",
+        base_url=sb.base_url,
+        timeout_seconds=5,
+    )
+
+
+def make_host(sb: Sandbox, db: str = ":memory:") -> ReferenceHost:
+    return ReferenceHost(
+        db,
+        provider_configs={"procountor": provider_config_for(sb)},
+        load_entrypoints=False,
+        plugins=[(procountor_plugin, "procountor")],
+    )
+
+
+@pytest.fixture
+def host(sandbox: Sandbox) -> Iterator[ReferenceHost]:
+    h = make_host(sandbox)
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return Actor(user_id="admin-1", rights={"procountor": "write"}, locale="en")
+
+
+@pytest.fixture
+def reader() -> Actor:
+    return Actor(user_id="reader-1", rights={"procountor": "read"}, locale="en")
+
+
+@pytest.fixture
+def outsider() -> Actor:
+    return Actor(user_id="outsider-1", rights={}, locale="en")
+
+
+@pytest.fixture
+def account(host: ReferenceHost, admin: Actor) -> IntegrationAccount:
+    return host.create_account(admin, "procountor", "bureau-procountor")
+
+
+def store_tokens(
+    host: ReferenceHost, sb: Sandbox, account: IntegrationAccount, *, company_id: int = COMPANY_1,
+    user: str = DEMO_USER, expires_in: int | None = None,
+) -> TokenRecord:
+    """Authorize ``account`` without the login page, as if the admin had done it (for other areas' tests)."""
+    issued = sb.issue_tokens(user, company_id)
+    names = {COMPANY_1: ("Järvi Leipomo Oy", "1234567-8"), COMPANY_2: ("Kuusi Consulting Oy", "7654321-0")}
+    name, business_id = names[company_id]
+    record = TokenRecord(
+        method="login",
+        access_token=issued["access_token"],
+        refresh_token=issued["refresh_token"],
+        expires_at=int(time.time()) + int(expires_in if expires_in is not None else issued["expires_in"]),
+        company_id=str(company_id),
+        company_name=name,
+        business_id=business_id,
+    )
+    current = host.credentials.get(account.id)
+    assert host.credentials.put(account.id, record.to_data(), current.version if current else 0)
+    return record
+
+
+@pytest.fixture
+def authorized_account(host: ReferenceHost, sandbox: Sandbox, account: IntegrationAccount) -> IntegrationAccount:
+    store_tokens(host, sandbox, account)
+    return account
