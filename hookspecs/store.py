@@ -67,11 +67,14 @@ class Database:
         self._shared: sqlite3.Connection | None = None
         if self._memory:
             self._shared = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._shared.executescript(_SCHEMA)
         else:
-            with self._open() as conn:
+            conn = self._open()
+            try:
                 conn.execute("PRAGMA journal_mode=WAL")
-        with self.transaction() as conn:
-            conn.executescript(_SCHEMA)
+                conn.executescript(_SCHEMA)  # executescript commits on its own
+            finally:
+                conn.close()
 
     def _open(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30, isolation_level=None)
