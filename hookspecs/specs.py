@@ -186,9 +186,10 @@ def nmbrs_validate_mapping(
         ``procountor.mapping.administration_mismatch``,
         ``procountor.mapping.dimension_description_missing``,
         ``procountor.mapping.dimension_not_found``, ``procountor.mapping.dimension_used_twice``,
+        ``procountor.mapping.no_dimensions``, ``procountor.mapping.dimensions_forbidden``,
         ``procountor.mapping.item_missing`` (warning), ``procountor.mapping.item_inactive``
-        (warning), ``procountor.auth.not_authorized``, ``procountor.auth.expired``,
-        ``procountor.unavailable``.
+        (warning), ``procountor.mapping.item_will_be_created`` (info),
+        ``procountor.auth.not_authorized``, ``procountor.auth.expired``, ``procountor.unavailable``.
 
     Stops at first non-None result.
     """
