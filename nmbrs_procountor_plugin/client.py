@@ -54,7 +54,11 @@ class TokenSource(Protocol):
         ...
 
     def mark_expired(self) -> None:
-        """Even a fresh token was refused: record that the admin must authorize again."""
+        """Even a fresh token was refused: record that the admin must authorize again.
+
+        Implementations may raise ``ProblemError`` (``procountor.auth.expired``) right away; if
+        they return, the client raises :class:`ProcountorUnauthorized`.
+        """
         ...
 
 

@@ -1,7 +1,8 @@
 """Open a Procountor client for an account: the one door every area goes through.
 
-(Minimal first version: uses the stored access token as is. The token lifecycle — refresh ahead
-of expiry, compare-and-swap, expiry status — replaces ``StoredTokenSource`` with its issue.)
+The client gets a :class:`~nmbrs_procountor_plugin.tokens.HostTokenSource`, so every area
+(mapping, export) refreshes ahead of expiry, survives rotation across workers, and turns a dead
+authorization into ``procountor.auth.expired`` / ``procountor.auth.revoked`` in one place.
 """
 
 from __future__ import annotations
@@ -10,34 +11,31 @@ from hookspecs.errors import ProblemError
 from hookspecs.protocols import PluginHost
 from hookspecs.types import IntegrationAccount
 from nmbrs_procountor_plugin.client import ProcountorClient
-from nmbrs_procountor_plugin.credentials import STATE_AUTHORIZED, TokenRecord
+from nmbrs_procountor_plugin.credentials import STATE_AUTHORIZED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.environment import endpoints
 from nmbrs_procountor_plugin.messages import problem
-
-
-class StoredTokenSource:
-    def __init__(self, record: TokenRecord) -> None:
-        self._record = record
-
-    def access_token(self) -> str:
-        return self._record.access_token
-
-    def refresh_after_rejection(self, rejected: str) -> str:
-        return self._record.access_token
-
-    def mark_expired(self) -> None:
-        return None
+from nmbrs_procountor_plugin.tokens import HostTokenSource, TokenEndpoint
 
 
 def stored_record(account: IntegrationAccount, host: PluginHost, locale: str | None) -> TokenRecord:
-    """The account's authorization, or the problem that says there is none."""
+    """The account's authorization, or the problem that says there is none (or that it died)."""
     stored = host.credentials.get(account.id)
     if stored is None:
         raise ProblemError([problem("procountor.auth.not_authorized", locale, username=account.username)])
     record = TokenRecord.from_data(stored.data)
+    if record.state == STATE_REVOKED:
+        raise ProblemError([problem("procountor.auth.api_key_refused", locale, username=account.username)])
     if record.state != STATE_AUTHORIZED:
         raise ProblemError([problem("procountor.auth.expired", locale, username=account.username)])
     return record
+
+
+def token_source(
+    account: IntegrationAccount, host: PluginHost, locale: str | None, record: TokenRecord | None = None
+) -> HostTokenSource:
+    """The account's token source (refreshing, lease-serialised, written through by CAS)."""
+    config = host.provider_config(account.provider)
+    return HostTokenSource(account, host, TokenEndpoint(config, endpoints(config, locale)), locale, record=record)
 
 
 def open_client(account: IntegrationAccount, host: PluginHost, locale: str | None) -> ProcountorClient:
@@ -45,4 +43,5 @@ def open_client(account: IntegrationAccount, host: PluginHost, locale: str | Non
     config = host.provider_config(account.provider)
     urls = endpoints(config, locale)
     record = stored_record(account, host, locale)
-    return ProcountorClient(urls.api, StoredTokenSource(record), timeout=config.timeout_seconds)
+    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls), locale, record=record)
+    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds)

@@ -1,28 +1,240 @@
-"""Problems of the authorization area."""
+"""Problems of the authorization area.
+
+Messages never carry a token, code, state or key: the only parameters are names the admin
+already sees (the account's username, a company) and short, sanitised provider error words.
+"""
 
 from nmbrs_procountor_plugin.messages import entry
 
 ENTRIES = [
     entry(
         "procountor.auth.not_authorized",
-        en=("The Procountor account '{username}' is not authorized yet.",
-            "Click the Procountor icon next to the account, log in at Procountor and choose the company."),
-        nl=("Het Procountor-account '{username}' is nog niet geautoriseerd.",
-            "Klik op het Procountor-icoon bij het account, log in bij Procountor en kies het bedrijf."),
-        sv=("Procountor-kontot '{username}' är inte auktoriserat ännu.",
-            "Klicka på Procountor-ikonen vid kontot, logga in i Procountor och välj företaget."),
-        fi=("Procountor-tiliä '{username}' ei ole vielä valtuutettu.",
-            "Napsauta tilin vieressä olevaa Procountor-kuvaketta, kirjaudu Procountoriin ja valitse yritys."),
+        en=(
+            "The Procountor account '{username}' is not authorized yet.",
+            "Click the Procountor icon next to the account, log in at Procountor and choose the company.",
+        ),
+        nl=(
+            "Het Procountor-account '{username}' is nog niet geautoriseerd.",
+            "Klik op het Procountor-icoon bij het account, log in bij Procountor en kies het bedrijf.",
+        ),
+        sv=(
+            "Procountor-kontot '{username}' är inte auktoriserat ännu.",
+            "Klicka på Procountor-ikonen vid kontot, logga in i Procountor och välj företaget.",
+        ),
+        fi=(
+            "Procountor-tiliä '{username}' ei ole vielä valtuutettu.",
+            "Napsauta tilin vieressä olevaa Procountor-kuvaketta, kirjaudu Procountoriin ja valitse yritys.",
+        ),
     ),
     entry(
         "procountor.auth.expired",
-        en=("The authorization of Procountor account '{username}' has expired or was withdrawn in Procountor.",
-            "Click the Procountor icon next to the account and log in again to renew the authorization."),
-        nl=("De autorisatie van Procountor-account '{username}' is verlopen of in Procountor ingetrokken.",
-            "Klik op het Procountor-icoon bij het account en log opnieuw in om de autorisatie te vernieuwen."),
-        sv=("Auktoriseringen för Procountor-kontot '{username}' har gått ut eller dragits tillbaka i Procountor.",
-            "Klicka på Procountor-ikonen vid kontot och logga in igen för att förnya auktoriseringen."),
-        fi=("Procountor-tilin '{username}' valtuutus on vanhentunut tai peruttu Procountorissa.",
-            "Napsauta tilin vieressä olevaa Procountor-kuvaketta ja kirjaudu uudelleen valtuutuksen uusimiseksi."),
+        en=(
+            "The authorization of Procountor account '{username}' has expired or was withdrawn in Procountor.",
+            "Click the Procountor icon next to the account and log in again to renew the authorization.",
+        ),
+        nl=(
+            "De autorisatie van Procountor-account '{username}' is verlopen of in Procountor ingetrokken.",
+            "Klik op het Procountor-icoon bij het account en log opnieuw in om de autorisatie te vernieuwen.",
+        ),
+        sv=(
+            "Auktoriseringen för Procountor-kontot '{username}' har gått ut eller dragits tillbaka i Procountor.",
+            "Klicka på Procountor-ikonen vid kontot och logga in igen för att förnya auktoriseringen.",
+        ),
+        fi=(
+            "Procountor-tilin '{username}' valtuutus on vanhentunut tai peruttu Procountorissa.",
+            "Napsauta tilin vieressä olevaa Procountor-kuvaketta ja kirjaudu uudelleen valtuutuksen uusimiseksi.",
+        ),
+    ),
+    entry(
+        "procountor.auth.authorized",
+        en=(
+            "The Procountor account '{username}' is authorized for {company_name} ({company_id}).",
+            "Map your companies to this administration on the Administrations tab.",
+        ),
+        nl=(
+            "Het Procountor-account '{username}' is geautoriseerd voor {company_name} ({company_id}).",
+            "Koppel uw bedrijven aan deze administratie op het tabblad Administraties.",
+        ),
+        sv=(
+            "Procountor-kontot '{username}' är auktoriserat för {company_name} ({company_id}).",
+            "Koppla dina företag till denna administration på fliken Administrationer.",
+        ),
+        fi=(
+            "Procountor-tili '{username}' on valtuutettu yritykselle {company_name} ({company_id}).",
+            "Yhdistä yrityksesi tähän kirjanpitoon Kirjanpidot-välilehdellä.",
+        ),
+        severity="info",
+    ),
+    entry(
+        "procountor.auth.api_key_refused",
+        en=(
+            "Procountor refused the API key of account '{username}': it is mistyped, was revoked in Procountor, or its user lost access to the company.",
+            "Create a new API key in Procountor (API client keys), enter it in the account settings and click the Procountor icon.",
+        ),
+        nl=(
+            "Procountor heeft de API-sleutel van account '{username}' geweigerd: hij is verkeerd ingevoerd, in Procountor ingetrokken, of de gebruiker heeft geen toegang meer tot het bedrijf.",
+            "Maak een nieuwe API-sleutel aan in Procountor (API client keys), vul hem in bij de accountinstellingen en klik op het Procountor-icoon.",
+        ),
+        sv=(
+            "Procountor nekade API-nyckeln för kontot '{username}': den är felskriven, har återkallats i Procountor eller användaren har inte längre åtkomst till företaget.",
+            "Skapa en ny API-nyckel i Procountor (API client keys), ange den i kontoinställningarna och klicka på Procountor-ikonen.",
+        ),
+        fi=(
+            "Procountor hylkäsi tilin '{username}' API-avaimen: se on kirjoitettu väärin, peruttu Procountorissa tai sen käyttäjällä ei ole enää pääsyä yritykseen.",
+            "Luo Procountorissa uusi API-avain (API client keys), syötä se tilin asetuksiin ja napsauta Procountor-kuvaketta.",
+        ),
+    ),
+    entry(
+        "procountor.auth.state_invalid",
+        en=(
+            "This Procountor authorization link is not valid: it is unknown, was already used, has expired or was started for another account.",
+            "Start again by clicking the Procountor icon next to the account; complete the login within 10 minutes.",
+        ),
+        nl=(
+            "Deze Procountor-autorisatielink is ongeldig: hij is onbekend, al gebruikt, verlopen of gestart voor een ander account.",
+            "Begin opnieuw door op het Procountor-icoon bij het account te klikken; rond het inloggen binnen 10 minuten af.",
+        ),
+        sv=(
+            "Denna Procountor-auktoriseringslänk är ogiltig: den är okänd, redan använd, har gått ut eller startades för ett annat konto.",
+            "Börja om genom att klicka på Procountor-ikonen vid kontot; slutför inloggningen inom 10 minuter.",
+        ),
+        fi=(
+            "Tämä Procountor-valtuutuslinkki ei ole kelvollinen: se on tuntematon, jo käytetty, vanhentunut tai aloitettu toiselle tilille.",
+            "Aloita alusta napsauttamalla tilin vieressä olevaa Procountor-kuvaketta; viimeistele kirjautuminen 10 minuutin kuluessa.",
+        ),
+    ),
+    entry(
+        "procountor.auth.denied",
+        en=(
+            "The login at Procountor was cancelled or access was refused; nothing was changed.",
+            "Click the Procountor icon again and complete the login if you want to connect the account.",
+        ),
+        nl=(
+            "Het inloggen bij Procountor is geannuleerd of de toegang is geweigerd; er is niets gewijzigd.",
+            "Klik opnieuw op het Procountor-icoon en rond het inloggen af als u het account wilt koppelen.",
+        ),
+        sv=(
+            "Inloggningen i Procountor avbröts eller åtkomst nekades; inget ändrades.",
+            "Klicka på Procountor-ikonen igen och slutför inloggningen om du vill koppla kontot.",
+        ),
+        fi=(
+            "Kirjautuminen Procountoriin peruttiin tai pääsy evättiin; mitään ei muutettu.",
+            "Napsauta Procountor-kuvaketta uudelleen ja viimeistele kirjautuminen, jos haluat yhdistää tilin.",
+        ),
+    ),
+    entry(
+        "procountor.auth.provider_error",
+        en=(
+            "Procountor refused the authorization request ({error}); nothing was changed.",
+            "Try again by clicking the Procountor icon. If it keeps failing, contact your Nmbrs system administrator: the Procountor client registration may be wrong.",
+        ),
+        nl=(
+            "Procountor heeft het autorisatieverzoek geweigerd ({error}); er is niets gewijzigd.",
+            "Probeer het opnieuw via het Procountor-icoon. Blijft het mislukken, neem dan contact op met uw Nmbrs-systeembeheerder: de Procountor-clientregistratie is mogelijk onjuist.",
+        ),
+        sv=(
+            "Procountor nekade auktoriseringsbegäran ({error}); inget ändrades.",
+            "Försök igen genom att klicka på Procountor-ikonen. Om det fortsätter att misslyckas, kontakta din Nmbrs-systemadministratör: Procountor-klientregistreringen kan vara fel.",
+        ),
+        fi=(
+            "Procountor hylkäsi valtuutuspyynnön ({error}); mitään ei muutettu.",
+            "Yritä uudelleen napsauttamalla Procountor-kuvaketta. Jos virhe toistuu, ota yhteyttä Nmbrs-järjestelmän ylläpitäjään: Procountor-asiakasrekisteröinti voi olla virheellinen.",
+        ),
+    ),
+    entry(
+        "procountor.auth.code_missing",
+        en=(
+            "Procountor sent the login back without an authorization code; nothing was changed.",
+            "Click the Procountor icon and log in again.",
+        ),
+        nl=(
+            "Procountor stuurde de login terug zonder autorisatiecode; er is niets gewijzigd.",
+            "Klik op het Procountor-icoon en log opnieuw in.",
+        ),
+        sv=(
+            "Procountor skickade tillbaka inloggningen utan auktoriseringskod; inget ändrades.",
+            "Klicka på Procountor-ikonen och logga in igen.",
+        ),
+        fi=(
+            "Procountor palautti kirjautumisen ilman valtuutuskoodia; mitään ei muutettu.",
+            "Napsauta Procountor-kuvaketta ja kirjaudu uudelleen.",
+        ),
+    ),
+    entry(
+        "procountor.auth.exchange_failed",
+        en=(
+            "Procountor did not accept the login result ({detail}); nothing was stored.",
+            "Click the Procountor icon and log in again; a login result can be used only once and only for a few minutes.",
+        ),
+        nl=(
+            "Procountor accepteerde het inlogresultaat niet ({detail}); er is niets opgeslagen.",
+            "Klik op het Procountor-icoon en log opnieuw in; een inlogresultaat is maar één keer en een paar minuten bruikbaar.",
+        ),
+        sv=(
+            "Procountor godtog inte inloggningsresultatet ({detail}); inget sparades.",
+            "Klicka på Procountor-ikonen och logga in igen; ett inloggningsresultat kan bara användas en gång och bara i några minuter.",
+        ),
+        fi=(
+            "Procountor ei hyväksynyt kirjautumisen tulosta ({detail}); mitään ei tallennettu.",
+            "Napsauta Procountor-kuvaketta ja kirjaudu uudelleen; kirjautumisen tulosta voi käyttää vain kerran ja vain muutaman minuutin ajan.",
+        ),
+    ),
+    entry(
+        "procountor.auth.api_key_missing",
+        en=(
+            "The Procountor account '{username}' uses the API key method but no API key is entered.",
+            "Create an API key in Procountor (API client keys), enter it in the account settings and click the Procountor icon again.",
+        ),
+        nl=(
+            "Het Procountor-account '{username}' gebruikt de API-sleutelmethode, maar er is geen API-sleutel ingevuld.",
+            "Maak een API-sleutel aan in Procountor (API client keys), vul hem in bij de accountinstellingen en klik opnieuw op het Procountor-icoon.",
+        ),
+        sv=(
+            "Procountor-kontot '{username}' använder API-nyckelmetoden men ingen API-nyckel är angiven.",
+            "Skapa en API-nyckel i Procountor (API client keys), ange den i kontoinställningarna och klicka på Procountor-ikonen igen.",
+        ),
+        fi=(
+            "Procountor-tili '{username}' käyttää API-avainmenetelmää, mutta API-avainta ei ole syötetty.",
+            "Luo Procountorissa API-avain (API client keys), syötä se tilin asetuksiin ja napsauta Procountor-kuvaketta uudelleen.",
+        ),
+    ),
+    entry(
+        "procountor.auth.refresh_busy",
+        en=(
+            "Another task is renewing the Procountor authorization of '{username}' and did not finish in time.",
+            "Try again in a minute; the authorization itself is not affected.",
+        ),
+        nl=(
+            "Een andere taak vernieuwt de Procountor-autorisatie van '{username}' en was niet op tijd klaar.",
+            "Probeer het over een minuut opnieuw; de autorisatie zelf blijft geldig.",
+        ),
+        sv=(
+            "En annan uppgift förnyar Procountor-auktoriseringen för '{username}' och blev inte klar i tid.",
+            "Försök igen om en minut; själva auktoriseringen påverkas inte.",
+        ),
+        fi=(
+            "Toinen tehtävä uusii tilin '{username}' Procountor-valtuutusta eikä valmistunut ajoissa.",
+            "Yritä uudelleen minuutin kuluttua; valtuutus itsessään ei muutu.",
+        ),
+    ),
+    entry(
+        "procountor.auth.logout_failed",
+        en=(
+            "Logging out at Procountor failed ({detail}); the stored authorization was forgotten anyway.",
+            "Nothing to do here. If you want to be sure, end the session or revoke the API key in Procountor.",
+        ),
+        nl=(
+            "Uitloggen bij Procountor is mislukt ({detail}); de opgeslagen autorisatie is toch verwijderd.",
+            "U hoeft niets te doen. Wilt u zeker zijn, beëindig dan de sessie of trek de API-sleutel in Procountor in.",
+        ),
+        sv=(
+            "Utloggningen från Procountor misslyckades ({detail}); den sparade auktoriseringen glömdes ändå.",
+            "Inget att göra här. Om du vill vara säker, avsluta sessionen eller återkalla API-nyckeln i Procountor.",
+        ),
+        fi=(
+            "Uloskirjautuminen Procountorista epäonnistui ({detail}); tallennettu valtuutus unohdettiin silti.",
+            "Sinun ei tarvitse tehdä mitään. Jos haluat varmistaa, päätä istunto tai peru API-avain Procountorissa.",
+        ),
+        severity="warning",
     ),
 ]
