@@ -49,10 +49,10 @@ def entry(code: str, *, en: tuple[str, str], nl: tuple[str, str], sv: tuple[str,
 
 
 def _load() -> dict[str, Entry]:
-    from nmbrs_procountor_plugin.messages import auth, common, export, mapping
+    from nmbrs_procountor_plugin.messages import auth, common, export, export_send, mapping
 
     catalogue: dict[str, Entry] = {}
-    for module in (common, auth, mapping, export):
+    for module in (common, auth, mapping, export, export_send):
         for item in module.ENTRIES:
             if item.code in catalogue:
                 raise RuntimeError(f"problem code {item.code!r} is declared twice")

@@ -1,0 +1,280 @@
+"""The journal export: host types -> plan -> receipts -> Procountor -> result.
+
+One pipeline serves the preview and the export, so a preview shows exactly the payloads and
+problems the export would meet. The export is safe to repeat: it holds a lease per journal so
+two workers cannot both post, recognises what is already booked by fingerprint, looks before it
+resends after a lost answer, and books the missing periods of a partial export on the next try.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Final
+
+from hookspecs.errors import ProblemError
+from hookspecs.protocols import PluginHost
+from hookspecs.types import (
+    Actor,
+    AdministrationMapping,
+    ExportPlan,
+    ExportResult,
+    HostCompany,
+    IntegrationAccount,
+    Journal,
+    Problem,
+    SentReceipt,
+)
+from nmbrs_procountor_plugin.client import ProcountorClient
+from nmbrs_procountor_plugin.connection import open_client
+from nmbrs_procountor_plugin.errors import ProcountorError, ProcountorUnavailable
+from nmbrs_procountor_plugin.gates import check_gates
+from nmbrs_procountor_plugin.journal_schema import validate_journal
+from nmbrs_procountor_plugin.messages import problem
+from nmbrs_procountor_plugin.planning import (
+    ReceiptDraft,
+    UnresolvedDimension,
+    build_receipts,
+    check_balance,
+    periods_of,
+    receipt_date,
+)
+from nmbrs_procountor_plugin.preflight import run_preflight
+from nmbrs_procountor_plugin.provider import AccountSettings
+from nmbrs_procountor_plugin.resend import find_booked, sent_receipt
+from nmbrs_procountor_plugin.translate import problems_for
+
+log = logging.getLogger(__name__)
+
+LEASE_TTL_SECONDS: Final = 120.0
+LEASE_WAIT_SECONDS: Final = 20.0
+POST_ATTEMPTS: Final = 3
+RETRY_PAUSE_SECONDS: Final = 0.5
+
+
+def _blocking(problems: Sequence[Problem]) -> bool:
+    return any(p.blocking for p in problems)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The plan: what would be sent, the problems found, and the client that found them."""
+
+    drafts: tuple[ReceiptDraft, ...]
+    problems: tuple[Problem, ...]
+    client: ProcountorClient | None
+    gated: bool
+
+
+def prepare(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+    *,
+    sending: bool,
+) -> Prepared:
+    """Everything up to the first write: gates, journal checks, Procountor reads, payloads."""
+    locale = actor.locale
+    gate_problems = check_gates(account, mapping, company, journal, actor, host, sending=sending)
+    if gate_problems:
+        return Prepared((), tuple(gate_problems), None, gated=True)
+    settings = AccountSettings.of(account)
+    check = validate_journal(journal, locale)
+    problems: list[Problem] = list(check.problems)
+    if not check.lines:
+        return Prepared((), tuple(problems), None, gated=False)
+    if not _blocking(problems):
+        # With invalid lines left out, a period would look unbalanced only because they are missing.
+        problems.extend(check_balance(journal, check.lines, locale))
+    journal_ok = not _blocking(problems)
+    try:
+        client = open_client(account, host, locale)
+        dates = [receipt_date(journal, period) for period in periods_of(check.lines)]
+        found = run_preflight(
+            client,
+            mapping,
+            company,
+            check.lines,
+            dates,
+            create_missing=settings.create_missing_dimension_items,
+            dry_run=not sending or not journal_ok,
+            locale=locale,
+        )
+    except ProblemError as failed:
+        return Prepared((), (*problems, *failed.problems), None, gated=False)
+    except ProcountorError as error:
+        return Prepared((), (*problems, *problems_for(error, None, locale, account.username)), None, gated=False)
+    problems.extend(found.problems)
+    drafts: tuple[ReceiptDraft, ...] = ()
+    if journal_ok:
+        # When pre-flight reported a missing item there is no exact payload to show.
+        with suppress(UnresolvedDimension):
+            drafts = tuple(build_receipts(journal, check.lines, mapping, settings, found.resolve))
+    return Prepared(drafts, tuple(problems), client, gated=False)
+
+
+def preview(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+) -> ExportPlan:
+    prepared = prepare(account, mapping, company, journal, actor, host, sending=False)
+    return ExportPlan(tuple(d.planned() for d in prepared.drafts), prepared.problems)
+
+
+@contextmanager
+def _journal_lease(host: PluginHost, key: str) -> Iterator[str | None]:
+    """Hold the journal's lease (waiting a little for another worker to finish), or yield None."""
+    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
+    deadline = time.monotonic() + LEASE_WAIT_SECONDS
+    while not host.leases.acquire(key, owner, LEASE_TTL_SECONDS):
+        if time.monotonic() >= deadline:
+            yield None
+            return
+        time.sleep(0.2)
+    try:
+        yield owner
+    finally:
+        host.leases.release(key, owner)
+
+
+def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
+    """Create the receipt; after a lost answer, look whether it landed before sending it again."""
+    last: ProcountorUnavailable | None = None
+    for attempt in range(POST_ATTEMPTS):
+        if attempt:
+            time.sleep(RETRY_PAUSE_SECONDS * attempt)
+        try:
+            return client.create_ledger_receipt(draft.payload)
+        except ProcountorUnavailable as lost:
+            last = lost
+            if lost.uncertain:
+                landed = find_booked(client, [draft]).get(draft.period)
+                if landed is not None and landed.fingerprint.digest == draft.fingerprint.digest:
+                    log.info("receipt for %s landed despite the lost answer: id %s", draft.period, landed.receipt["id"])
+                    return landed.receipt
+    assert last is not None
+    raise last
+
+
+def _approve(client: ProcountorClient, sent: SentReceipt, locale: str | None) -> tuple[SentReceipt, list[Problem]]:
+    if sent.status != "UNFINISHED":
+        return sent, []
+    try:
+        client.approve_ledger_receipt(sent.procountor_id)
+    except ProcountorError as refused:
+        return sent, [
+            problem(
+                "procountor.export.approve_failed",
+                locale,
+                period=str(sent.period),
+                id=sent.procountor_id,
+                detail=str(refused),
+                field=f"receipts[{sent.period}]",
+            )
+        ]
+    return SentReceipt(sent.period, sent.procountor_id, sent.receipt_date, sent.name, sent.total, "APPROVED"), []
+
+
+def _result(sent: list[SentReceipt], problems: list[Problem], new: int) -> ExportResult:
+    if _blocking(problems):
+        return ExportResult("partially_sent" if sent else "failed", tuple(sent), tuple(problems))
+    return ExportResult("sent" if new else "already_sent", tuple(sent), tuple(problems))
+
+
+def _send(
+    client: ProcountorClient,
+    drafts: Sequence[ReceiptDraft],
+    settings: AccountSettings,
+    actor: Actor,
+    username: str,
+    problems: list[Problem],
+    renew: Any,
+) -> ExportResult:
+    locale = actor.locale
+    booked = find_booked(client, drafts)
+    changed = [d for d in drafts if d.period in booked and booked[d.period].fingerprint.digest != d.fingerprint.digest]
+    sent = [booked[d.period].sent(d.period) for d in drafts if d.period in booked and d not in changed]
+    if changed:
+        problems.extend(
+            problem(
+                "procountor.export.changed_after_send",
+                locale,
+                period=str(d.period),
+                id=str(booked[d.period].receipt["id"]),
+                number=str(booked[d.period].receipt.get("receiptNumber")),
+                field=f"receipts[{d.period}]",
+            )
+            for d in changed
+        )
+        return _result(sent, problems, new=0)
+    new = 0
+    for draft in drafts:
+        if draft.period in booked:
+            continue
+        renew()
+        try:
+            receipt = _post(client, draft)
+        except ProcountorError as error:
+            problems.extend(problems_for(error, draft, locale, username))
+            return _result(sorted(sent, key=lambda s: s.period), problems, new)
+        except ProblemError as failed:  # the authorization ended halfway
+            problems.extend(failed.problems)
+            return _result(sorted(sent, key=lambda s: s.period), problems, new)
+        sent.append(sent_receipt(draft.period, receipt))
+        new += 1
+    sent.sort(key=lambda s: s.period)
+    if settings.approve_receipts:
+        approved: list[SentReceipt] = []
+        for booked_receipt in sent:
+            done, trouble = _approve(client, booked_receipt, locale)
+            approved.append(done)
+            problems.extend(trouble)
+        sent = approved
+    return _result(sent, problems, new)
+
+
+def export(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+) -> ExportResult:
+    prepared = prepare(account, mapping, company, journal, actor, host, sending=True)
+    problems = list(prepared.problems)
+    if prepared.gated:
+        return ExportResult("blocked", (), tuple(problems))
+    if prepared.client is None or not prepared.drafts or _blocking(problems):
+        if not _blocking(problems):
+            problems.append(problem("procountor.journal.empty", actor.locale, field="lines"))
+        return ExportResult("failed", (), tuple(problems))
+    key = f"procountor:export:{account.id}:{company.id}:{journal.run_id}"
+    with _journal_lease(host, key) as owner:
+        if owner is None:
+            problems.append(problem("procountor.export.in_progress", actor.locale, field="journal"))
+            return ExportResult("failed", (), tuple(problems))
+
+        def renew() -> None:
+            host.leases.acquire(key, owner, LEASE_TTL_SECONDS)
+
+        try:
+            return _send(
+                prepared.client, prepared.drafts, AccountSettings.of(account), actor, account.username, problems, renew
+            )
+        except ProblemError as failed:
+            return ExportResult("failed", (), (*problems, *failed.problems))
+        except ProcountorError as error:
+            return ExportResult("failed", (), (*problems, *problems_for(error, None, actor.locale, account.username)))

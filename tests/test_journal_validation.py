@@ -1,0 +1,217 @@
+"""The journal's own rules: every problem names its line and value, nothing is rounded silently."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from hookspecs.types import Journal, JournalLine, Period
+from nmbrs_procountor_plugin.journal_schema import (
+    IndexedLine,
+    JournalLineSchema,
+    line_list,
+    validate_journal,
+    whole_cents,
+)
+from nmbrs_procountor_plugin.messages import catalogue, problem
+from nmbrs_procountor_plugin.messages.export import ENTRIES
+
+JUNE = Period(2026, 6)
+REFERENCE = "Payroll June 2026 run 6"
+
+
+def line(account: str = "7000", amount: str = "100.00", description: str = "Gross wages",
+         period: Period = JUNE, cost_center: str | None = None, cost_unit: str | None = None) -> JournalLine:
+    return JournalLine(account, Decimal(amount), description, period, cost_center, cost_unit)
+
+
+def journal(*lines: JournalLine, reference: str = REFERENCE, period: Period = JUNE) -> Journal:
+    return Journal("company-1", "run-6", period, reference, date(2026, 6, 25), tuple(lines))
+
+
+def balanced(*extra: JournalLine) -> Journal:
+    return journal(line("7000", "100.00"), line("2939", "-100.00", "Net wages payable"), *extra)
+
+
+def codes(check: object) -> list[str]:
+    return [p.code for p in check.problems]  # type: ignore[attr-defined]
+
+
+def test_a_clean_journal_has_no_problems_and_keeps_every_line_in_order() -> None:
+    check = validate_journal(balanced(), "en")
+    assert check.problems == ()
+    assert not check.blocking
+    assert [item.index for item in check.lines] == [0, 1]
+    assert all(isinstance(item, IndexedLine) for item in check.lines)
+
+
+@pytest.mark.parametrize(("text", "ok"), [
+    ("10.50", True), ("10.500", True), ("10.5000000", True), ("10", True), ("1E+3", True), ("-0.01", True),
+    ("10.005", False), ("0.001", False), ("10.5001", False), ("-3.333", False),
+    ("1.00000000000000000000000000001", False),  # normalize() would round this to 1 under prec 28
+])
+def test_whole_cents_reads_the_exact_value(text: str, ok: bool) -> None:
+    assert whole_cents(Decimal(text)) is ok
+
+
+def test_three_decimals_are_refused_naming_line_and_value_not_rounded() -> None:
+    check = validate_journal(balanced(line("7000", "10.005"), line("2939", "-10.005")), "en")
+    errors = [p for p in check.problems if p.blocking]
+    assert [p.code for p in errors] == ["procountor.journal.amount_decimals"] * 2
+    assert errors[0].field == "lines[2].amount"
+    assert "Line 3" in errors[0].message
+    assert "10.005" in errors[0].message
+    assert errors[1].field == "lines[3].amount"
+    assert "-10.005" in errors[1].message
+    assert [item.index for item in check.lines] == [0, 1]  # the bad lines are not booked
+
+
+def test_trailing_zeros_are_not_extra_decimals() -> None:
+    check = validate_journal(journal(line("7000", "10.500"), line("2939", "-10.50")), "en")
+    assert not check.blocking
+    assert [item.line.amount for item in check.lines] == [Decimal("10.500"), Decimal("-10.50")]
+
+
+def test_a_float_cannot_even_reach_the_plugin() -> None:
+    with pytest.raises(TypeError, match="float"):
+        JournalLine("7000", 10.5, "x", JUNE)  # type: ignore[arg-type]
+
+
+def test_the_schema_itself_refuses_floats_and_never_rounds() -> None:
+    schema = JournalLineSchema(JUNE)
+    data = {"ledger_account": "7000", "description": "", "period": "2026-06"}
+    assert schema.validate({**data, "amount": 10.5}) != {}
+    assert schema.validate({**data, "amount": "1.005"}) == {"amount": ["procountor.journal.amount_decimals"]}
+    assert schema.load({**data, "amount": "10.500"})["amount"] == Decimal("10.500")
+
+
+def test_absurdly_large_amounts_are_refused() -> None:
+    check = validate_journal(balanced(line("7000", "1E+13"), line("2939", "-9999999999999.99")), "en")
+    assert codes(check) == ["procountor.journal.amount_too_large"]
+    assert check.problems[0].field == "lines[2].amount"
+
+
+def test_a_line_after_the_run_period_is_refused() -> None:
+    check = validate_journal(balanced(line(period=Period(2026, 7)), line("2939", "-100.00", period=Period(2026, 7))),
+                             "en")
+    problems = [p for p in check.problems if p.code == "procountor.journal.period_after_run"]
+    assert [p.field for p in problems] == ["lines[2].period", "lines[3].period"]
+    assert "2026-07" in problems[0].message
+    assert "2026-06" in problems[0].message
+    assert "Line 3" in problems[0].message
+
+
+def test_earlier_periods_are_corrections_and_fine() -> None:
+    check = validate_journal(balanced(line(period=Period(2025, 12)), line("2939", "-100.00", period=Period(2025, 12))),
+                             "en")
+    assert check.problems == ()
+
+
+def test_missing_reference_is_refused() -> None:
+    check = validate_journal(journal(line(), line("2939", "-100.00"), reference="  "), "en")
+    assert codes(check) == ["procountor.journal.reference_missing"]
+    assert check.problems[0].field == "reference"
+
+
+def test_reference_of_81_characters_is_refused_80_is_fine() -> None:
+    assert validate_journal(journal(line(), line("2939", "-100.00"), reference="R" * 80), "en").problems == ()
+    check = validate_journal(journal(line(), line("2939", "-100.00"), reference="R" * 81), "en")
+    assert codes(check) == ["procountor.journal.reference_too_long"]
+    assert "81" in check.problems[0].message
+    assert "80" in check.problems[0].message
+
+
+def test_reference_length_counts_as_sent() -> None:
+    # the Kannada letter has no Windows-1252 stand-in but becomes one '?': same length; a
+    # ligature "ﬃ" becomes "ffi": 78 + 3 > 80
+    check = validate_journal(journal(line(), line("2939", "-100.00"), reference="R" * 78 + "\ufb03"), "en")
+    assert codes(check) == ["procountor.journal.reference_too_long"]
+
+
+def test_reference_with_foreign_characters_is_reported_as_adjusted() -> None:
+    check = validate_journal(journal(line(), line("2939", "-100.00"), reference="Palkat Ŕ 😀"), "en")
+    assert codes(check) == ["procountor.journal.reference_adjusted"]
+    assert check.problems[0].severity == "info"
+    assert "'Palkat R ?'" in check.problems[0].message
+
+
+def test_missing_account_is_refused_naming_the_line() -> None:
+    check = validate_journal(balanced(line("  ", "5.00"), line("2939", "-5.00")), "nl")
+    assert codes(check) == ["procountor.journal.account_missing"]
+    assert check.problems[0].field == "lines[2].ledger_account"
+    assert "Regel 3" in check.problems[0].message
+    assert "5.00" in check.problems[0].message
+
+
+def test_all_problems_are_collected_not_the_first() -> None:
+    check = validate_journal(
+        journal(line("", "1.001", period=Period(2026, 8)), line("2939", "-1.00"), reference=""), "en"
+    )
+    assert sorted(codes(check)) == sorted([
+        "procountor.journal.reference_missing", "procountor.journal.account_missing",
+        "procountor.journal.amount_decimals", "procountor.journal.period_after_run",
+    ])
+    assert {p.field for p in check.problems} == {
+        "reference", "lines[0].ledger_account", "lines[0].amount", "lines[0].period"
+    }
+
+
+def test_zero_lines_are_left_out_with_one_info_problem() -> None:
+    check = validate_journal(balanced(line("7100", "0.00"), line("", "0", period=Period(2026, 9))), "en")
+    assert [item.index for item in check.lines] == [0, 1]
+    assert codes(check) == ["procountor.journal.zero_lines_skipped"]
+    info = check.problems[0]
+    assert info.severity == "info"
+    assert not check.blocking
+    assert "line 3, 4" in info.message
+    assert info.message.startswith("2 ")
+
+
+def test_a_journal_with_only_zero_lines_is_empty() -> None:
+    check = validate_journal(journal(line("7000", "0.00")), "en")
+    assert "procountor.journal.empty" in codes(check)
+    assert check.blocking
+    assert check.lines == ()
+    assert "procountor.journal.empty" in codes(validate_journal(journal(), "en"))
+
+
+def test_descriptions_that_will_be_adjusted_are_noted_once() -> None:
+    check = validate_journal(balanced(
+        line("7010", "1.00", "Bonus €"),           # € is in Windows-1252: unchanged
+        line("7020", "1.00", "Ŕent 😀"),            # replaced
+        line("7030", "-2.00", "x" * 300),          # cut
+    ), "en")
+    assert codes(check) == ["procountor.journal.text_adjusted"]
+    assert check.problems[0].severity == "info"
+    assert "line 4, 5" in check.problems[0].message
+
+
+def test_problems_come_in_each_language() -> None:
+    bad = balanced(line("7000", "10.005"))
+    for locale, word in (("en", "Line 3"), ("nl", "Regel 3"), ("sv", "Rad 3"), ("fi", "Rivi 3"), ("de", "Line 3")):
+        message = validate_journal(bad, locale).problems[0].message
+        assert word in message
+        assert "10.005" in message
+
+
+def test_line_list_caps_long_lists() -> None:
+    assert line_list([0, 2]) == "1, 3"
+    text = line_list(range(25))
+    assert text.endswith(", 20, … (+5)")
+
+
+def test_every_export_entry_has_the_same_placeholders_in_every_language() -> None:
+    import string
+
+    for item in ENTRIES:
+        assert catalogue()[item.code] is item
+        per_language = [
+            {f for text in (t.message, t.hint) for _, f, _, _ in string.Formatter().parse(text) if f}
+            for t in item.texts.values()
+        ]
+        assert all(names == per_language[0] for names in per_language), item.code
+        params = dict.fromkeys(item.placeholders(), "x")
+        for locale in ("en", "nl", "sv", "fi"):
+            assert problem(item.code, locale, **params).message
