@@ -313,7 +313,7 @@ def test_api_key_token_is_fetched_again_after_a_401(host: ReferenceHost, sandbox
 
 def test_revoked_api_key_ends_revoked(host: ReferenceHost, sandbox: Sandbox, admin: Actor) -> None:
     account, key = _api_key_account(host, sandbox, admin)
-    sandbox._state.api_keys[key].revoked = True  # as a company admin does in Procountor's UI
+    sandbox.revoke_api_key(key)  # as a company admin does in Procountor's UI
     sandbox.expire_access_tokens()
     with pytest.raises(ProblemError) as refused:
         open_client(account, host, "en").company()

@@ -1,0 +1,324 @@
+"""``Sandbox``: a threaded loopback HTTP server around the sandbox application.
+
+Built on werkzeug's development server, with two additions the tests need: every handler
+thread is tracked so ``stop()`` leaves no thread or socket behind, and a socket can be marked
+for an abortive close (SO_LINGER 0 → TCP RST) to simulate a connection reset.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import struct
+import threading
+import weakref
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+
+from .app import SandboxApp
+from .config import SandboxConfig
+from .faults import FaultRegistry
+from .persist import StateFile, load_file
+from .ratelimit import RateLimiter
+from .requestlog import LoggedRequest, RequestLog
+from .state import SandboxState
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+JOIN_TIMEOUT = 5.0
+logger = logging.getLogger(__name__)
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class _SavingApp:
+    """Saves the state file after every request that may have changed the state."""
+
+    def __init__(self, app: SandboxApp, state_file: StateFile) -> None:
+        self.app = app
+        self.state_file = state_file
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            return self.app(environ, start_response)
+        finally:
+            path = environ.get("PATH_INFO", "")
+            if environ.get("REQUEST_METHOD") not in _READ_METHODS and not path.startswith("/_sandbox"):
+                try:
+                    self.state_file.save()
+                except Exception:  # the answer must still go out; stop() saves (and raises) again
+                    logger.exception("could not save the sandbox state to %s", self.state_file.path)
+
+
+class _Handler(WSGIRequestHandler):
+    # Set explicitly: werkzeug otherwise mutates its shared handler class when threaded.
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # an idle or stalled client cannot pin a thread for ever
+    server: _Server
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        if type == "error" or self.server.verbose:
+            super().log(type, message, *args)
+
+    def connection_dropped(self, error: BaseException, environ: Any | None = None) -> None:
+        # Without this the handler would wait for another request on a connection that the
+        # application deliberately left unanswered.
+        self.close_connection = True
+
+
+class _Server(ThreadedWSGIServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, app: WSGIApplication, verbose: bool) -> None:
+        self.verbose = verbose
+        self._tracked_lock = threading.Lock()
+        self._live: dict[threading.Thread, socket.socket] = {}
+        self._reset: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        super().__init__(host, port, app, handler=_Handler)
+
+    def mark_reset(self, sock: socket.socket) -> None:
+        with self._tracked_lock:
+            self._reset.add(sock)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self._run_request,
+            args=(request, client_address),
+            daemon=True,
+            name=f"procountor-sandbox-{client_address}",
+        )
+        with self._tracked_lock:
+            self._live[thread] = request
+        thread.start()
+
+    def _run_request(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            with self._tracked_lock:
+                self._live.pop(threading.current_thread(), None)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._tracked_lock:
+            abort = request in self._reset
+        if abort:
+            with contextlib.suppress(OSError):
+                request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_request(request)  # close with linger 0 = RST, no FIN first
+            return
+        super().shutdown_request(request)
+
+    def stop_connections(self) -> None:
+        """Unblock handler threads still reading, then wait for all of them."""
+        with self._tracked_lock:
+            live = dict(self._live)
+        for thread in live:
+            thread.join(timeout=0.5)
+        with self._tracked_lock:
+            live = dict(self._live)
+        for sock in live.values():
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in live:
+            thread.join(timeout=JOIN_TIMEOUT)
+
+    def live_threads(self) -> int:
+        with self._tracked_lock:
+            return len(self._live)
+
+
+class Sandbox:
+    """A local, strict stand-in for Procountor's REST API (see docs/sandbox.md)."""
+
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config if config is not None else SandboxConfig()
+        self._state = SandboxState(self.config)
+        self._state_file: StateFile | None = None
+        if self.config.state_file is not None:
+            load_file(self._state, self.config.state_file)  # StateFileError names the file
+            self._state_file = StateFile(self._state, self.config.state_file)
+        self._faults = FaultRegistry()
+        self._log = RequestLog()
+        self._limiter = RateLimiter(self.config.rate_limit_per_second)
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            raise RuntimeError("sandbox already started")
+        self._stopping.clear()
+        app = SandboxApp(
+            self._state,
+            self._faults,
+            self._limiter,
+            self._log,
+            self._stopping,
+            self._mark_reset,
+        )
+        wsgi: WSGIApplication = app if self._state_file is None else _SavingApp(app, self._state_file)
+        try:
+            server = _Server(self.config.host, self.config.port, wsgi, self.config.log_requests)
+        except SystemExit as exc:  # werkzeug exits the process on bind errors
+            raise OSError(f"cannot listen on {self.config.host}:{self.config.port}") from exc
+        self._server = server
+        self._port = server.port
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="procountor-sandbox",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        if thread is not None:
+            thread.join(timeout=JOIN_TIMEOUT)
+        server.stop_connections()
+        server.server_close()
+        self._server = None
+        self._thread = None
+        self.save_state()
+
+    def save_state(self) -> None:
+        """Write the state file now (no-op without ``SandboxConfig.state_file``)."""
+        if self._state_file is not None:
+            self._state_file.save()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def serve_forever(self) -> None:
+        """Block until Ctrl-C (or ``stop()`` from another thread), then shut down cleanly."""
+        if self._server is None:
+            self.start()
+        try:
+            while self._server is not None and not self._stopping.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def _mark_reset(self, sock: socket.socket) -> None:
+        if self._server is not None:
+            self._server.mark_reset(sock)
+
+    # --- addresses and credentials -------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def base_url(self) -> str:
+        if self._port is None:
+            raise RuntimeError("sandbox not started: the port is only known after start()")
+        host = self.config.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api"
+
+    @property
+    def client_id(self) -> str:
+        return self.config.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.config.client_secret
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.config.redirect_uri
+
+    def describe(self) -> str:
+        lines = [
+            "Procountor sandbox",
+            f"  base URL      {self.base_url if self._port is not None else '(not started)'}",
+            f"  API URL       {self.api_url if self._port is not None else '(not started)'}",
+            f"  login page    {self.base_url + '/login' if self._port is not None else '-'}",
+            f"  client id     {self.client_id}",
+            f"  client secret {self.client_secret}",
+            f"  redirect URI  {self.redirect_uri}",
+            "  demo users:",
+        ]
+        with self._state.lock:
+            for user in self._state.users.values():
+                lines.append(f"    {user.username} / {user.password}")
+                for company in self._state.user_companies(user):
+                    right = user.rights[company.id]
+                    lines.append(
+                        f"      company {company.id} {company.name} (Y-tunnus {company.business_id}) journals: {right}"
+                    )
+        return "\n".join(lines)
+
+    # --- test helpers --------------------------------------------------------------------
+    def issue_tokens(self, username: str, company_id: int) -> dict[str, Any]:
+        return self._state.issue_tokens(username, company_id)
+
+    def issue_api_key(self, username: str, company_id: int) -> str:
+        return self._state.issue_api_key(username, company_id)
+
+    def revoke_api_key(self, key: str) -> None:
+        """Revoke an API key as a company admin would: ``client_credentials`` with it then gets
+        ``invalid_grant`` and the access tokens it produced answer 401."""
+        self._state.revoke_api_key(key)
+
+    def expire_access_tokens(self) -> None:
+        self._state.expire_access_tokens()
+
+    def revoke_refresh_tokens(self) -> None:
+        self._state.revoke_refresh_tokens()
+
+    def set_journal_rights(self, username: str, company_id: int, right: str) -> None:
+        self._state.set_journal_rights(username, company_id, right)
+
+    def set_tracking_period_status(self, company_id: int, year: int, month: int, status: str) -> None:
+        self._state.set_tracking_period_status(company_id, year, month, status)
+
+    def set_dimension_item_status(self, company_id: int, item_id: int, active: bool) -> None:
+        self._state.set_dimension_item_status(company_id, item_id, active)
+
+    def receipts(self, company_id: int) -> list[dict[str, Any]]:
+        return self._state.receipts(company_id)
+
+    @property
+    def request_log(self) -> list[LoggedRequest]:
+        return self._log.snapshot()
+
+    def clear_request_log(self) -> None:
+        self._log.clear()
+
+    def inject_fault(
+        self,
+        method: str,
+        path: str,
+        kind: str,
+        count: int = 1,
+        *,
+        retry_after: int | None = None,
+        delay: float | None = None,
+    ) -> None:
+        self._faults.add(method, path, kind, count, retry_after=retry_after, delay=delay)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def _live_handler_threads(self) -> int:
+        return self._server.live_threads() if self._server is not None else 0
