@@ -1,0 +1,80 @@
+"""The README's demo command, end to end: six receipts, recognised resend, refused Test company, persistence."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nmbrs_procountor_plugin import demo
+from nmbrs_procountor_plugin.cli import main as cli_main
+
+YEAR = date.today().year
+
+
+def run_demo(db: Path | None) -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    code = demo.main(str(db) if db else None, as_json=True, out=out)
+    return code, json.loads(out.getvalue())
+
+
+def test_demo_books_six_receipts_with_the_june_reference() -> None:
+    code, report = run_demo(None)
+    assert code == 0
+    assert report["account"]["state"] == "authorized"
+    assert report["account"]["administration"]["name"] == "Järvi Leipomo Oy"
+    assert report["mapping"]["dimensions"] == {"cost_center": "Kustannuspaikka", "cost_unit": "Projekti"}
+    export = report["export"]
+    assert export["status"] == "sent"
+    assert [r["period"] for r in export["receipts"]] == [f"{YEAR}-{m:02d}" for m in range(1, 7)]
+    assert {r["name"] for r in export["receipts"]} == {f"Payroll June {YEAR} run 1"}
+    assert [r["date"] for r in export["receipts"]][-1] == f"{YEAR}-06-25"
+    assert all(r["procountor_id"] for r in export["receipts"])
+    assert report["second_send"]["status"] == "already_sent"
+    assert [r["procountor_id"] for r in report["second_send"]["receipts"]] == [
+        r["procountor_id"] for r in export["receipts"]
+    ]
+    assert report["test_company"]["status"] == "blocked"
+    assert report["test_company"]["problems"][0]["code"] == "procountor.export.test_company"
+
+
+def test_demo_state_persists_between_runs(tmp_path: Path) -> None:
+    db = tmp_path / "host.sqlite3"
+    first_code, first = run_demo(db)
+    second_code, second = run_demo(db)
+    assert (first_code, second_code) == (0, 0)
+    assert first["export"]["status"] == "sent"
+    assert second["account"]["state"] == "authorized"
+    assert second["export"]["status"] == "already_sent"
+    assert [r["procountor_id"] for r in second["export"]["receipts"]] == [
+        r["procountor_id"] for r in first["export"]["receipts"]
+    ]
+
+
+def test_demo_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["demo"]) == 0
+    shown = capsys.readouterr().out
+    assert "Journal export: SENT" in shown
+    rows = [line for line in shown.splitlines() if line.startswith(f"{YEAR}-")]
+    assert len(rows) == 6
+    assert all(f"Payroll June {YEAR} run 1" in row for row in rows)
+    assert "Sending again: already_sent" in shown
+    assert "Test company: blocked" in shown
+
+
+@pytest.mark.slow
+def test_console_script_help_explains_the_commands() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "nmbrs_procountor_plugin.cli", "demo", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "--db" in shown
+    assert "--json" in shown
