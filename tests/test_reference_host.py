@@ -39,8 +39,17 @@ class SpyPlugin:
 
     @hookimpl
     def nmbrs_integration_providers(self) -> list[IntegrationProvider]:
-        return [IntegrationProvider("spy", "Spy", "spy", (SettingField("token", "Token", kind="secret"),
-                                                          SettingField("flag", "Flag", kind="bool", default=False)))]
+        return [
+            IntegrationProvider(
+                "spy",
+                "Spy",
+                "spy",
+                (
+                    SettingField("token", "Token", kind="secret"),
+                    SettingField("flag", "Flag", kind="bool", default=False),
+                ),
+            )
+        ]
 
     @hookimpl
     def nmbrs_authorization_url(self, account: IntegrationAccount) -> str | None:
@@ -55,7 +64,9 @@ class SpyPlugin:
     @hookimpl
     def nmbrs_journal_export(self, account: IntegrationAccount, journal: Journal) -> ExportResult | None:
         self.calls.append("journal_export")
-        receipt = SentReceipt(journal.period, "1", journal.booking_date, journal.reference, Decimal("1.00"), "UNFINISHED")
+        receipt = SentReceipt(
+            journal.period, "1", journal.booking_date, journal.reference, Decimal("1.00"), "UNFINISHED"
+        )
         return ExportResult("sent", (receipt,)) if account.provider == "spy" else None
 
 
@@ -121,8 +132,14 @@ def test_two_plugins_declaring_one_right_are_refused(spy: SpyPlugin) -> None:
 def test_export_needs_a_saved_mapping_and_keeps_the_sent_status(spy_host: ReferenceHost, spy: SpyPlugin) -> None:
     account = spy_host.create_account(WRITER, "spy", "user")
     company = HostCompany("c1", "Bakery")
-    journal = Journal("c1", "run-6", Period(2026, 6), "June", date(2026, 6, 25),
-                      (JournalLine("5000", Decimal("1.00"), "w", Period(2026, 6)),))
+    journal = Journal(
+        "c1",
+        "run-6",
+        Period(2026, 6),
+        "June",
+        date(2026, 6, 25),
+        (JournalLine("5000", Decimal("1.00"), "w", Period(2026, 6)),),
+    )
     with pytest.raises(ProblemError) as missing:
         spy_host.export_journal(WRITER, account.id, company, journal)
     assert missing.value.codes == ("nmbrs.mapping.missing",)
