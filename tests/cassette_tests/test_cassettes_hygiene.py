@@ -1,0 +1,181 @@
+"""The cassettes' own guarantees: no secret in any file, replay needs no server, gaps fail loudly,
+every exchange the plugin has is on tape, and every cassette says where it was recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from pathlib import Path
+
+import pytest
+import requests
+import vcr as vcrpy
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.request import Request
+
+from tests.cassette_tests import support
+from tests.cassette_tests.conftest import RECORDING
+from tests.cassette_tests.support import CASSETTES, REDACTED, scan_cassettes, scan_text, scrub_request, scrub_response
+
+# While recording, cassettes are rewritten test by test (and checked at the end of the session).
+replay_only = pytest.mark.skipif(RECORDING is not None, reason="checks the committed cassettes in replay mode")
+
+# Every request the plugin can make (client.py, tokens.py, authorization.py), as method + path pattern.
+PLUGIN_EXCHANGES = {
+    "POST /api/oauth/token grant_type=authorization_code",
+    "POST /api/oauth/token grant_type=refresh_token",
+    "POST /api/oauth/token grant_type=client_credentials",
+    "POST /logout",
+    "GET /api/company",
+    "GET /api/users/rights",
+    "GET /api/coa",
+    "GET /api/dimensions",
+    "POST /api/dimensions/{id}/items",
+    "GET /api/fiscalyears",
+    "GET /api/ledgerreceipts",
+    "GET /api/ledgerreceipts/{ids}",
+    "POST /api/ledgerreceipts",
+    "PUT /api/ledgerreceipts/{id}/approve",
+}
+
+
+def cassette_files() -> list[Path]:
+    return sorted(p for p in CASSETTES.rglob("*.yaml") if p.name != support.ORIGINS_FILE)
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+@replay_only
+def test_no_file_in_cassettes_leaks_a_secret() -> None:
+    assert cassette_files(), "no cassettes found: record them with PROCOUNTOR_RECORD=sandbox"
+    assert scan_cassettes(extra_secrets=support.env_secrets()) == {}
+
+
+@pytest.mark.parametrize(
+    "leak",
+    [
+        "Authorization:\n      - Bearer 3vJq9xkz_Yt-abc",
+        '{"access_token": "3vJq9xkz_Yt-abc", "token_type": "bearer"}',
+        'string: \'{\\"refresh_token\\":\\"3vJq9xkz\\"}\'',
+        "body: grant_type=authorization_code&code=Zm9vYmFy&client_id=x",
+        "body: client_id=x&client_secret=hunter22",
+        "api_key=k-123456789",
+        "Set-Cookie:\n      - session=abc",
+        "Cookie: session=abc",
+        "whatever sandbox-secret-0123456789abcdef",
+    ],
+)
+def test_the_leak_scan_catches_secret_shapes(leak: str) -> None:
+    assert scan_text(leak)
+
+
+def test_the_leak_scan_accepts_redacted_values() -> None:
+    clean = (
+        "Authorization:\n      - Bearer REDACTED\n"
+        "body: grant_type=refresh_token&refresh_token=REDACTED&client_secret=REDACTED&code=REDACTED\n"
+        'string: \'{"access_token":"REDACTED","refresh_token":"REDACTED","id_token":null}\'\n'
+        'string: \'{"businessIdentifier": {"code": "1234567-8"}, "codeName": "400"}\'\n'
+    )
+    assert scan_text(clean) == []
+
+
+def test_scrubbers_cover_json_with_a_charset_forms_and_responses() -> None:
+    body = json.dumps({"api_key": "k-123456789", "nested": {"password": "pw-123456789"}, "amount": 1}).encode()
+    request = Request(
+        "PUT",
+        "https://pts-api.procountor.com/api/x",
+        body,
+        {"Content-Type": "application/json; charset=utf-8", "Authorization": "Bearer abcdef123456", "Cookie": "c=1"},
+    )
+    scrubbed = scrub_request(request)
+    assert json.loads(scrubbed.body) == {"api_key": REDACTED, "nested": {"password": REDACTED}, "amount": 1}
+    assert scrubbed.headers["Authorization"] == f"Bearer {REDACTED}"
+    assert "Cookie" not in scrubbed.headers
+    form = scrub_request(
+        Request("POST", "https://x/api/oauth/token", b"grant_type=authorization_code&code=abc123456&client_id=c", {})
+    )
+    assert form.body == b"grant_type=authorization_code&code=REDACTED&client_id=c"
+
+    answer = json.dumps({"access_token": "a" * 43, "refresh_token": "r" * 43, "expires_in": 3600}).encode()
+    response = scrub_response(
+        {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Set-Cookie": ["s=1"], "Content-Length": [str(len(answer))]},
+            "body": {"string": answer},
+        }
+    )
+    assert json.loads(response["body"]["string"]) == {
+        "access_token": REDACTED,
+        "refresh_token": REDACTED,
+        "expires_in": 3600,
+    }
+    assert "Set-Cookie" not in response["headers"]
+    assert response["headers"]["Content-Length"] == [str(len(response["body"]["string"]))]
+
+
+# --------------------------------------------------------------------------- replay needs nothing
+
+
+@replay_only
+def test_replay_blocks_even_loopback_and_refuses_to_start_a_sandbox() -> None:
+    with pytest.raises(RuntimeError, match="Network is disabled"):
+        socket.create_connection(("127.0.0.1", support.SANDBOX_PORT), timeout=1)
+    from nmbrs_procountor_plugin.sandbox import Sandbox
+
+    with pytest.raises(AssertionError, match="started a sandbox while replaying"):
+        Sandbox().start()
+
+
+@replay_only
+def test_a_request_that_is_not_on_tape_fails_loudly(tmp_path: Path) -> None:
+    config = support.vcr_config("none")
+    with (
+        vcrpy.VCR(cassette_library_dir=str(tmp_path)).use_cassette("empty.yaml", **config),
+        pytest.raises(CannotOverwriteExistingCassetteException),
+    ):
+        requests.get(f"http://127.0.0.1:{support.SANDBOX_PORT}/api/company", timeout=1)
+
+
+# --------------------------------------------------------------------------- coverage and origins
+
+
+def _exchange_of(method: str, path: str, body: str | None) -> str:
+    path = re.sub(r"/ledgerreceipts/\d+/approve$", "/ledgerreceipts/{id}/approve", path)
+    path = re.sub(r"/ledgerreceipts/[\d,]+$", "/ledgerreceipts/{ids}", path)
+    path = re.sub(r"/dimensions/\d+/items$", "/dimensions/{id}/items", path)
+    if path.endswith("/oauth/token") and body:
+        grant = dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair).get("grant_type")
+        return f"{method} {path} grant_type={grant}"
+    return f"{method} {path}"
+
+
+@replay_only
+def test_every_exchange_the_plugin_has_is_on_tape() -> None:
+    import yaml
+
+    seen = set()
+    for path in cassette_files():
+        for interaction in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
+            request = interaction["request"]
+            url = request["uri"].split("?", 1)[0]
+            seen.add(_exchange_of(request["method"], "/" + url.split("/", 3)[3], request["body"]))
+    assert PLUGIN_EXCHANGES - seen == set()
+    assert seen - PLUGIN_EXCHANGES == set(), "a new exchange: add it to PLUGIN_EXCHANGES"
+
+
+@replay_only
+def test_every_cassette_says_where_it_was_recorded() -> None:
+    for folder in sorted(p for p in CASSETTES.iterdir() if p.is_dir()):
+        origins = support.read_origins(folder)
+        names = {p.stem for p in folder.glob("*.yaml") if p.name != support.ORIGINS_FILE}
+        assert set(origins) == names, folder
+        for name, data in origins.items():
+            origin = support.Origin(**data)
+            assert origin.target in support.TARGETS, name
+            assert origin.recorded_on
+            uris = re.findall(r"uri: (\S+)", (folder / f"{name}.yaml").read_text(encoding="utf-8"))
+            assert uris
+            assert all(u.startswith(origin.base_url + "/") for u in uris), name
