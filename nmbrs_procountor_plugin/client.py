@@ -168,7 +168,9 @@ class ProcountorClient:
         except requests.exceptions.ConnectTimeout as exc:
             raise ProcountorUnavailable(f"{method} {path}: could not connect in time", uncertain=False) from exc
         except requests.exceptions.Timeout as exc:
-            raise ProcountorUnavailable(f"{method} {path}: no answer in time", uncertain=method != "GET") from exc
+            raise ProcountorUnavailable(
+                f"{method} {path}: no answer in time", uncertain=method != "GET", still_running=method != "GET"
+            ) from exc
         except requests.exceptions.ConnectionError as exc:
             # A refused connection means nothing was sent; a reset or a drop may come after the
             # request was processed, so a write must be looked up before it is sent again.

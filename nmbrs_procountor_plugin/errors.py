@@ -55,7 +55,10 @@ class ProcountorUnavailable(ProcountorError):
     but whose answer was lost); the caller must look before sending it again.
     """
 
-    def __init__(self, detail: str, *, uncertain: bool) -> None:
+    def __init__(self, detail: str, *, uncertain: bool, still_running: bool = False) -> None:
         self.detail = detail
         self.uncertain = uncertain
+        # A timed-out request may still be being processed at Procountor: a lookup right away can
+        # miss a receipt that lands a moment later.
+        self.still_running = still_running
         super().__init__(detail)

@@ -55,6 +55,11 @@ LEASE_TTL_SECONDS: Final = 120.0
 LEASE_WAIT_SECONDS: Final = 20.0
 POST_ATTEMPTS: Final = 3
 RETRY_PAUSE_SECONDS: Final = 0.5
+LOOK_AGAIN_SECONDS: Final = 3.0
+
+
+class OutcomeUnknown(Exception):
+    """A timed-out POST is neither visible in Procountor nor safely repeatable yet."""
 
 
 def _blocking(problems: Sequence[Problem]) -> bool:
@@ -149,8 +154,22 @@ def _journal_lease(host: PluginHost, key: str) -> Iterator[str | None]:
         host.leases.release(key, owner)
 
 
+def _landed(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any] | None:
+    found = find_booked(client, [draft]).get(draft.period)
+    if found is not None and found.fingerprint.digest == draft.fingerprint.digest:
+        log.info("receipt for %s landed despite the lost answer: id %s", draft.period, found.receipt["id"])
+        return found.receipt
+    return None
+
+
 def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
-    """Create the receipt; after a lost answer, look whether it landed before sending it again."""
+    """Create the receipt; after a lost answer, look whether it landed before sending it again.
+
+    A reset or a 5xx means Procountor has finished with the request, so one look decides. A
+    timeout does not: the request may still be running. It is looked for twice, a few seconds
+    apart, and if it is still not there the export stops rather than risk a second copy; the next
+    export finds it by its fingerprint or books it then.
+    """
     last: ProcountorUnavailable | None = None
     for attempt in range(POST_ATTEMPTS):
         if attempt:
@@ -159,11 +178,16 @@ def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
             return client.create_ledger_receipt(draft.payload)
         except ProcountorUnavailable as lost:
             last = lost
-            if lost.uncertain:
-                landed = find_booked(client, [draft]).get(draft.period)
-                if landed is not None and landed.fingerprint.digest == draft.fingerprint.digest:
-                    log.info("receipt for %s landed despite the lost answer: id %s", draft.period, landed.receipt["id"])
-                    return landed.receipt
+            if not lost.uncertain:
+                continue
+            landed = _landed(client, draft)
+            if landed is None and lost.still_running:
+                time.sleep(LOOK_AGAIN_SECONDS)
+                landed = _landed(client, draft)
+                if landed is None:
+                    raise OutcomeUnknown(lost.detail) from lost
+            if landed is not None:
+                return landed
     assert last is not None
     raise last
 
@@ -231,6 +255,10 @@ def _send(
             return _result(sorted(sent, key=lambda s: s.period), problems, new)
         except ProblemError as failed:  # the authorization ended halfway
             problems.extend(failed.problems)
+            return _result(sorted(sent, key=lambda s: s.period), problems, new)
+        except OutcomeUnknown:
+            problems.append(problem("procountor.export.outcome_unknown", locale, period=str(draft.period),
+                                    field=f"receipts[{draft.period}]"))
             return _result(sorted(sent, key=lambda s: s.period), problems, new)
         sent.append(sent_receipt(draft.period, receipt))
         new += 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+import time
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -21,12 +23,14 @@ from hookspecs.types import (
     Journal,
     JournalLine,
     Period,
+    ProviderConfig,
 )
 from nmbrs_procountor_plugin import client as client_module
+from nmbrs_procountor_plugin import export as export_module
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.demo_data import COMPANY, june_run
 from nmbrs_procountor_plugin.sandbox import Sandbox
-from tests.conftest import COMPANY_1, store_tokens
+from tests.conftest import COMPANY_1, make_host, provider_config_for, store_tokens
 
 YEAR = date.today().year
 RECEIPTS = "/api/ledgerreceipts"
@@ -398,3 +402,94 @@ def test_messages_follow_the_actor_language(host: ReferenceHost, sandbox: Sandbo
     finnish = Actor("fi-admin", {"procountor": "write"}, locale="fi-FI")
     result = send(host, finnish, mapped, company=replace(COMPANY, is_test_company=True))
     assert "testiyritykseksi" in result.problems[0].message
+
+
+# ------------------------------------------------------------------ slow answers and failed approvals
+
+
+def slow_host(sb: Sandbox, admin: Actor, timeout: float) -> tuple[ReferenceHost, IntegrationAccount]:
+    config = replace(provider_config_for(sb), timeout_seconds=timeout)
+    host = ReferenceHost(
+        provider_configs={"procountor": config}, load_entrypoints=False, plugins=[(procountor_plugin, "procountor")]
+    )
+    account = host.create_account(admin, "procountor", "slow")
+    store_tokens(host, sb, account)
+    host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
+    return host, account
+
+
+def test_a_post_that_times_out_but_lands_later_is_found_not_resent(
+    sandbox: Sandbox, admin: Actor, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(export_module, "LOOK_AGAIN_SECONDS", 1.0)
+    host, account = slow_host(sandbox, admin, timeout=0.5)
+    sandbox.inject_fault("POST", RECEIPTS, "delay", count=1, delay=0.8)  # lands after our timeout
+    result = send(host, admin, account)
+    assert result.status == "sent", result.problems
+    assert len(sandbox.receipts(COMPANY_1)) == 6
+    assert len(posts(sandbox)) == 6
+
+
+def test_a_post_still_unseen_after_its_timeout_stops_the_export_instead_of_resending(
+    sandbox: Sandbox, admin: Actor, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(export_module, "LOOK_AGAIN_SECONDS", 0.3)
+    host, account = slow_host(sandbox, admin, timeout=0.5)
+    sandbox.inject_fault("POST", RECEIPTS, "delay", count=1, delay=2.5)
+    stopped = send(host, admin, account)
+    assert stopped.status == "failed"
+    assert [p.code for p in stopped.problems if p.blocking] == ["procountor.export.outcome_unknown"]
+    time.sleep(2.5)  # the slow request finishes at Procountor meanwhile
+    finished = send(host, admin, account)
+    assert finished.status == "sent", finished.problems
+    periods = sorted(r["receiptDate"][:7] for r in sandbox.receipts(COMPANY_1))
+    assert periods == [f"{YEAR}-{m:02d}" for m in range(1, 7)]
+
+
+def test_a_failed_approval_keeps_the_receipt_and_says_so(sandbox: Sandbox, host: ReferenceHost, admin: Actor) -> None:
+    account = host.create_account(admin, "procountor", "approver", {"approve_receipts": True})
+    store_tokens(host, sandbox, account)
+    host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
+    sandbox.inject_fault("PUT", "/api/ledgerreceipts/*", "http_500_html", count=1)
+    result = send(host, admin, account)
+    assert result.status == "sent"
+    [warning] = [p for p in result.problems if p.code == "procountor.export.approve_failed"]
+    assert warning.severity == "warning"
+    assert [r.status for r in result.receipts].count("UNFINISHED") == 1
+    assert len(sandbox.receipts(COMPANY_1)) == 6
+    again = send(host, admin, account)  # the next export finishes the approval, books nothing
+    assert {r.status for r in again.receipts} == {"APPROVED"}
+    assert len(sandbox.receipts(COMPANY_1)) == 6
+
+
+def _export_in_process(db: str, config: ProviderConfig, account_id: str, start: Any, results: Any) -> None:
+    host = ReferenceHost(
+        db, provider_configs={"procountor": config}, load_entrypoints=False, plugins=[(procountor_plugin, "procountor")]
+    )
+    actor = Actor("worker", {"procountor": "write"})
+    start.wait()
+    results.put(host.export_journal(actor, account_id, COMPANY, june_run(YEAR)).status)
+
+
+@pytest.mark.slow
+def test_two_processes_sending_the_same_journal_book_each_period_once(
+    sandbox: Sandbox, admin: Actor, tmp_path: Any
+) -> None:
+    db = str(tmp_path / "host.sqlite3")
+    host = make_host(sandbox, db)
+    account = host.create_account(admin, "procountor", "shared")
+    store_tokens(host, sandbox, account)
+    host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    start = ctx.Barrier(2)
+    workers = [
+        ctx.Process(target=_export_in_process, args=(db, provider_config_for(sandbox), account.id, start, results))
+        for _ in range(2)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(90)
+    assert sorted(results.get(timeout=5) for _ in workers) == ["already_sent", "sent"]
+    assert len(sandbox.receipts(COMPANY_1)) == 6

@@ -215,4 +215,15 @@ ENTRIES = [
             "Hyväksy tosite itse Procountorissa tai tarkista käyttäjän oikeudet; tosite on tilassa 'Keskeneräinen'."),
         severity="warning",
     ),
+    entry(
+        "procountor.export.outcome_unknown",
+        en=("Procountor did not answer in time when the receipt for {period} was sent, and it is not visible yet.",
+            "Send the journal again in a few minutes: a receipt that did land is recognised and not booked twice."),
+        nl=("Procountor antwoordde niet op tijd toen de boeking voor {period} werd verzonden, en ze is nog niet zichtbaar.",
+            "Verzend de journaalposten over een paar minuten opnieuw: een boeking die wel is aangekomen wordt herkend en niet dubbel geboekt."),
+        sv=("Procountor svarade inte i tid när verifikationen för {period} skickades, och den syns inte ännu.",
+            "Skicka journalen igen om några minuter: en verifikation som kom fram känns igen och bokförs inte två gånger."),
+        fi=("Procountor ei vastannut ajoissa, kun kauden {period} tosite lähetettiin, eikä tosite näy vielä.",
+            "Lähetä kirjaukset uudelleen muutaman minuutin kuluttua: perille mennyt tosite tunnistetaan eikä sitä kirjata kahdesti."),
+    ),
 ]
