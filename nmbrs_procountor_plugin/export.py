@@ -91,7 +91,13 @@ def prepare(
     gate_problems = check_gates(account, mapping, company, journal, actor, host, sending=sending)
     if gate_problems:
         return Prepared((), tuple(gate_problems), None, gated=True)
-    settings = AccountSettings.of(account)
+    try:
+        settings = AccountSettings.of(account)
+    except ValueError as bad:
+        detail = str(bad)
+        return Prepared(
+            (), (problem("procountor.config.invalid", locale, detail=detail, field="settings"),), None, gated=True
+        )
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if not check.lines:
@@ -257,8 +263,14 @@ def _send(
             problems.extend(failed.problems)
             return _result(sorted(sent, key=lambda s: s.period), problems, new)
         except OutcomeUnknown:
-            problems.append(problem("procountor.export.outcome_unknown", locale, period=str(draft.period),
-                                    field=f"receipts[{draft.period}]"))
+            problems.append(
+                problem(
+                    "procountor.export.outcome_unknown",
+                    locale,
+                    period=str(draft.period),
+                    field=f"receipts[{draft.period}]",
+                )
+            )
             return _result(sorted(sent, key=lambda s: s.period), problems, new)
         sent.append(sent_receipt(draft.period, receipt))
         new += 1

@@ -20,6 +20,7 @@ from nmbrs_procountor_plugin.client import ProcountorClient
 from nmbrs_procountor_plugin.dimensions import Dimension, DimensionItem, closest_name, find_dimension, parse_dimensions
 from nmbrs_procountor_plugin.journal_schema import IndexedLine
 from nmbrs_procountor_plugin.messages import problem
+from nmbrs_procountor_plugin.messages.mapping import kind_word
 from nmbrs_procountor_plugin.planning import DimensionTarget
 
 KINDS: Final = ("cost_center", "cost_unit")
@@ -168,6 +169,7 @@ def resolve_dimensions(
     found: Preflight,
 ) -> None:
     """Find the Procountor item of every cost object the journal uses, creating it if allowed."""
+    claimed: dict[int, str] = {}  # dimension id -> the kind already booked to it
     for kind in KINDS:
         dimension_mapping = mapping.dimension(kind)
         if dimension_mapping is None:
@@ -192,6 +194,20 @@ def resolve_dimensions(
                 )
             )
             continue
+        if dimension.id in claimed:
+            # A row carries one item per dimension: the second kind would overwrite the first.
+            found.problems.append(
+                problem(
+                    "procountor.mapping.dimension_used_twice",
+                    locale,
+                    kind=kind_word(kind, locale),
+                    other_kind=kind_word(claimed[dimension.id], locale),
+                    dimension=dimension.name,
+                    field=f"dimensions.{kind}",
+                )
+            )
+            continue
+        claimed[dimension.id] = kind
         descriptions = _descriptions(company, kind)
         for code, indexes in sorted(used.items()):
             description = descriptions.get(code, "")

@@ -493,3 +493,34 @@ def test_two_processes_sending_the_same_journal_book_each_period_once(
         w.join(90)
     assert sorted(results.get(timeout=5) for _ in workers) == ["already_sent", "sent"]
     assert len(sandbox.receipts(COMPANY_1)) == 6
+
+
+def test_a_saved_mapping_with_both_kinds_on_one_dimension_is_refused_before_sending(
+    host: ReferenceHost, sandbox: Sandbox, authorized_account: IntegrationAccount, admin: Actor
+) -> None:
+    both = dims("Kustannuspaikka", "kustannuspaikka")
+    host.mappings.save(AdministrationMapping(authorized_account.id, COMPANY.id, str(COMPANY_1), both))
+    result = send(host, admin, authorized_account)
+    assert result.status == "failed"
+    assert "procountor.mapping.dimension_used_twice" in {p.code for p in result.problems}
+    assert sandbox.receipts(COMPANY_1) == []
+
+
+def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, sandbox: Sandbox, admin: Actor) -> None:
+    account = host.create_account(admin, "procountor", "broken")
+    store_tokens(host, sandbox, account)
+    host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
+    broken = replace(account, settings={"vat_status": "twelve"})
+    result = procountor_plugin.nmbrs_journal_export(
+        account=broken,
+        mapping=host.mapping_for(account.id, COMPANY.id),
+        company=COMPANY,
+        journal=june_run(YEAR),
+        actor=admin,
+        host=host,
+    )
+    assert result is not None
+    assert result.status == "blocked"
+    [bad] = result.problems
+    assert bad.code == "procountor.config.invalid"
+    assert "vat_status='twelve'" in bad.message
