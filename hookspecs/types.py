@@ -529,7 +529,8 @@ class ProviderConfig:
     """The host's configuration of a provider's API client (issued by the provider).
 
     ``environment`` is ``production``, ``test`` or ``custom``; ``base_url`` is required for
-    ``custom`` (e.g. the sandbox). The secret never appears in ``repr``.
+    ``custom`` (e.g. the sandbox). ``requests_per_second`` paces each worker process (keep
+    workers x rate at or below Procountor's 20). The secret never appears in ``repr``.
     """
 
     client_id: str
@@ -538,6 +539,7 @@ class ProviderConfig:
     environment: str = "production"
     base_url: str | None = None
     timeout_seconds: float = 30.0
+    requests_per_second: float = 10.0
 
     def __post_init__(self) -> None:
         _require_text("ProviderConfig", "client_id", self.client_id)
@@ -551,6 +553,15 @@ class ProviderConfig:
             raise TypeError(f"ProviderConfig.timeout_seconds={self.timeout_seconds!r}: expected a number")
         if not 0 < self.timeout_seconds <= 300:
             raise _fail("ProviderConfig", "timeout_seconds", self.timeout_seconds, "must be in (0, 300]")
+        if isinstance(self.requests_per_second, bool) or not isinstance(self.requests_per_second, int | float):
+            raise TypeError(f"ProviderConfig.requests_per_second={self.requests_per_second!r}: expected a number")
+        if not 0 < self.requests_per_second <= 20:
+            raise _fail(
+                "ProviderConfig",
+                "requests_per_second",
+                self.requests_per_second,
+                "must be in (0, 20]: Procountor allows 20 per second per client",
+            )
 
 
 @dataclass(frozen=True)

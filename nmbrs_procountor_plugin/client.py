@@ -33,6 +33,7 @@ from nmbrs_procountor_plugin.errors import (
     ProcountorUnauthorized,
     ProcountorUnavailable,
 )
+from nmbrs_procountor_plugin.throttle import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,10 @@ class ProcountorClient:
         *,
         timeout: float = 30.0,
         session: requests.Session | None = None,
+        throttle: TokenBucket | None = None,
     ) -> None:
         self._api = api_url.rstrip("/")
+        self._throttle = throttle
         self._tokens = tokens
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
@@ -156,6 +159,8 @@ class ProcountorClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
         self.request_count += 1
+        if self._throttle is not None:
+            self._throttle.take()
         try:
             return self._http.request(
                 method,

@@ -14,6 +14,7 @@ from nmbrs_procountor_plugin.client import ProcountorClient
 from nmbrs_procountor_plugin.credentials import STATE_AUTHORIZED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.environment import endpoints
 from nmbrs_procountor_plugin.messages import problem
+from nmbrs_procountor_plugin.throttle import bucket_for
 from nmbrs_procountor_plugin.tokens import HostTokenSource, TokenEndpoint
 
 
@@ -44,4 +45,5 @@ def open_client(account: IntegrationAccount, host: PluginHost, locale: str | Non
     urls = endpoints(config, locale)
     record = stored_record(account, host, locale)
     tokens = HostTokenSource(account, host, TokenEndpoint(config, urls), locale, record=record)
-    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds)
+    pace = bucket_for(urls.base_url, config.client_id, config.requests_per_second)
+    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, throttle=pace)
