@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+import tracemalloc
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -89,6 +90,11 @@ def main(size: int = 10_000, period_count: int = 13) -> None:
 
     best("validate + balance + build", everything)
     best("exact_json.dumps (all receipts)", lambda: [exact_json.dumps(r.payload) for r in receipts])
+    tracemalloc.start()
+    everything()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  {'peak memory, validate+balance+build':<34} {peak / 2**20:8.1f} MiB (tracemalloc)")
     print(f"receipts: {len(receipts)}, rows: {sum(len(r.line_indexes) for r in receipts)}, "
           f"info: {[p.code for p in check.problems]}")
 

@@ -5,11 +5,18 @@ Tests never reach the internet: they talk to the sandbox on loopback or replay c
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples every run: a property failure there is a real regression, never luck.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from hookspecs.host import ReferenceHost
 from hookspecs.types import Actor, IntegrationAccount, ProviderConfig
