@@ -13,11 +13,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import settings
 
-# CI replays the same examples every run: a property failure there is a real regression, never luck.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
-
 from hookspecs.host import ReferenceHost
 from hookspecs.types import Actor, IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
@@ -25,6 +20,11 @@ from nmbrs_procountor_plugin.credentials import TokenRecord
 
 if TYPE_CHECKING:
     from nmbrs_procountor_plugin.sandbox import Sandbox
+
+# CI replays the same examples every run: a property failure there is a real regression, never luck.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 DEMO_USER = "demo.admin"
 DEMO_PASSWORD = "demo-password"
