@@ -24,7 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, IntegrationAccount, ProviderConfig
+from hookspecs.types import IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.credentials import TokenRecord
 from tests.cassette_tests import support
@@ -310,16 +310,6 @@ def host(target: Target) -> Iterator[ReferenceHost]:
     h = target.make_host()
     yield h
     h.close()
-
-
-@pytest.fixture
-def admin() -> Actor:
-    return Actor(user_id="admin-1", rights={"procountor": "write"}, locale="en")
-
-
-@pytest.fixture
-def account(host: ReferenceHost, admin: Actor) -> IntegrationAccount:
-    return host.create_account(admin, "procountor", "bureau-procountor")
 
 
 @pytest.fixture
