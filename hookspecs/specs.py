@@ -104,7 +104,8 @@ def nmbrs_authorization_callback(
     :raises hookspecs.errors.ProblemError: with ``procountor.rights.write_required``,
         ``procountor.auth.state_invalid``, ``procountor.auth.denied``,
         ``procountor.auth.provider_error``, ``procountor.auth.code_missing``,
-        ``procountor.auth.exchange_failed`` or ``procountor.unavailable``; nothing is stored then.
+        ``procountor.auth.exchange_failed``, ``procountor.auth.company_changed`` (a mapped account
+        re-authorized for another company) or ``procountor.unavailable``; nothing is stored then.
 
     Stops at first non-None result.
     """

@@ -111,6 +111,7 @@ def authorization_callback(
         company_name=str(company["name"]),
         business_id=_business_id(company),
     )
+    _refuse_company_switch(account, record, host, actor.locale, urls.logout, config.timeout_seconds)
     _store(host, account, record, actor.locale)
     log.info("procountor account %s authorized for company %s", account.id, record.company_id)
     return _status(account, record, actor.locale)
@@ -222,6 +223,41 @@ def _business_id(company: Mapping[str, Any]) -> str:
     if isinstance(value, Mapping):
         value = value.get("code") or ""
     return str(value)
+
+
+def _refuse_company_switch(
+    account: IntegrationAccount, record: TokenRecord, host: PluginHost, locale: str, logout_url: str, timeout: float
+) -> None:
+    """Keep an account on the company its mappings point to.
+
+    One account is one Procountor company (the seed article: another administration needs
+    another account). Choosing another company at a re-login would leave every mapping of the
+    account pointing at the old one; the new grant is ended at Procountor and the old
+    authorization stays as it was.
+    """
+    mapped = {m.administration_id for m in host.mappings.for_account(account.id)}
+    if not mapped or record.company_id in mapped:
+        return
+    try:
+        requests.post(
+            logout_url,
+            headers={"Authorization": f"Bearer {record.access_token}"},
+            timeout=(CONNECT_TIMEOUT, min(timeout, LOGOUT_READ_TIMEOUT)),
+        )
+    except requests.exceptions.RequestException as exc:
+        _warn_logout_failed(account, type(exc).__name__)
+    raise ProblemError(
+        [
+            problem(
+                "procountor.auth.company_changed",
+                locale,
+                username=account.username,
+                chosen=f"{record.company_name} ({record.company_id})",
+                mapped=", ".join(sorted(mapped)),
+                field="company",
+            )
+        ]
+    )
 
 
 def _store(host: PluginHost, account: IntegrationAccount, record: TokenRecord, locale: str) -> None:

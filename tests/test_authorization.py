@@ -20,7 +20,7 @@ import requests
 
 from hookspecs.errors import ProblemError
 from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, AuthorizationState, IntegrationAccount
+from hookspecs.types import Actor, AdministrationMapping, AuthorizationState, IntegrationAccount
 from nmbrs_procountor_plugin import authorization
 from nmbrs_procountor_plugin.credentials import STATE_EXPIRED, TokenRecord
 from nmbrs_procountor_plugin.messages import LANGUAGES, catalogue
@@ -541,3 +541,23 @@ def test_auth_problems_exist_in_every_language() -> None:
             assert entry.texts[language].hint.strip()
             if language != "en":
                 assert entry.texts[language].message != english.message
+
+
+def test_hook_nmbrs_authorization_callback_refuses_switching_a_mapped_account_to_another_company(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, account: IntegrationAccount
+) -> None:
+    first = host.authorization_callback(admin, account.id, browser_login(host.authorization_url(admin, account.id)))
+    assert first.administration is not None
+    host.mappings.save(AdministrationMapping(account.id, "nmbrs-4711", first.administration.id))
+    before = stored(host, account)
+
+    params = browser_login(host.authorization_url(admin, account.id), company=COMPANY_2)
+    with pytest.raises(ProblemError) as refused:
+        host.authorization_callback(admin, account.id, params)
+
+    assert refused.value.codes == ("procountor.auth.company_changed",)
+    assert "Kuusi Consulting Oy" in refused.value.problems[0].message
+    assert "another Procountor account" in (refused.value.problems[0].hint or "")
+    assert stored(host, account) == before  # the working authorization stays
+    assert [r.path for r in sandbox.request_log][-1] == "/logout"  # the unwanted grant was ended
+    assert host.account_status(admin, account.id).administration == first.administration
