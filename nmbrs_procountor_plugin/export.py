@@ -141,7 +141,34 @@ def preview(
     host: PluginHost,
 ) -> ExportPlan:
     prepared = prepare(account, mapping, company, journal, actor, host, sending=False)
-    return ExportPlan(tuple(d.planned() for d in prepared.drafts), prepared.problems)
+    problems = list(prepared.problems)
+    if prepared.client is not None and prepared.drafts and not _blocking(problems):
+        # The resend check is a read too: the preview says what a send would skip or refuse.
+        try:
+            problems.extend(_booked_problems(prepared.client, prepared.drafts, actor.locale))
+        except ProcountorError as error:
+            problems.extend(problems_for(error, None, actor.locale, account.username))
+    return ExportPlan(tuple(d.planned() for d in prepared.drafts), tuple(problems))
+
+
+def _booked_problems(client: ProcountorClient, drafts: Sequence[ReceiptDraft], locale: str | None) -> list[Problem]:
+    booked = find_booked(client, drafts)
+    found: list[Problem] = []
+    for draft in drafts:
+        there = booked.get(draft.period)
+        if there is None:
+            continue
+        params = {
+            "period": str(draft.period),
+            "id": str(there.receipt["id"]),
+            "number": str(there.receipt.get("receiptNumber")),
+            "field": f"receipts[{draft.period}]",
+        }
+        if there.fingerprint.digest == draft.fingerprint.digest:
+            found.append(problem("procountor.export.already_booked", locale, **params))
+        else:
+            found.append(problem("procountor.export.changed_after_send", locale, **params))
+    return found
 
 
 @contextmanager
@@ -235,6 +262,7 @@ def _send(
     locale = actor.locale
     booked = find_booked(client, drafts)
     changed = [d for d in drafts if d.period in booked and booked[d.period].fingerprint.digest != d.fingerprint.digest]
+    # (preview() reports the same two cases through _booked_problems.)
     sent = [booked[d.period].sent(d.period) for d in drafts if d.period in booked and d not in changed]
     if changed:
         problems.extend(

@@ -524,3 +524,21 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     [bad] = result.problems
     assert bad.code == "procountor.config.invalid"
     assert "vat_status='twelve'" in bad.message
+
+
+def test_preview_of_a_sent_journal_says_what_a_send_would_skip(
+    host: ReferenceHost, sandbox: Sandbox, mapped: IntegrationAccount, admin: Actor
+) -> None:
+    journal = june_run(YEAR)
+    sent = send(host, admin, mapped, journal)
+    plan = host.preview_export(admin, mapped.id, COMPANY, journal)
+    skipped = [p for p in plan.problems if p.code == "procountor.export.already_booked"]
+    assert len(skipped) == 6
+    assert not [p for p in plan.problems if p.blocking]
+    assert sent.receipts[-1].procountor_id in skipped[-1].message
+    lines = list(journal.lines)
+    lines[-1] = replace(lines[-1], amount=lines[-1].amount - Decimal("1.00"))
+    lines[-2] = replace(lines[-2], amount=lines[-2].amount + Decimal("1.00"))
+    changed = host.preview_export(admin, mapped.id, COMPANY, replace(journal, lines=tuple(lines)))
+    assert [p.code for p in changed.problems if p.blocking] == ["procountor.export.changed_after_send"]
+    assert len(sandbox.receipts(COMPANY_1)) == 6

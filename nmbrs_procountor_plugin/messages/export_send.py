@@ -226,4 +226,16 @@ ENTRIES = [
         fi=("Procountor ei vastannut ajoissa, kun kauden {period} tosite lähetettiin, eikä tosite näy vielä.",
             "Lähetä kirjaukset uudelleen muutaman minuutin kuluttua: perille mennyt tosite tunnistetaan eikä sitä kirjata kahdesti."),
     ),
+    entry(
+        "procountor.export.already_booked",
+        en=("The journal for {period} is already booked in Procountor (receipt {number}, id {id}); sending skips it.",
+            "Nothing to do."),
+        nl=("De journaalpost voor {period} is al geboekt in Procountor (boeking {number}, id {id}); verzenden slaat hem over.",
+            "Niets te doen."),
+        sv=("Journalen för {period} är redan bokförd i Procountor (verifikation {number}, id {id}); sändningen hoppar över den.",
+            "Inget att göra."),
+        fi=("Kauden {period} kirjaus on jo Procountorissa (tosite {number}, id {id}); lähetys ohittaa sen.",
+            "Ei toimenpiteitä."),
+        severity="info",
+    ),
 ]
