@@ -112,7 +112,11 @@ def authorization_callback(
         business_id=_business_id(company),
     )
     _refuse_company_switch(account, record, host, actor.locale, urls.logout, config.timeout_seconds)
+    previous, _ = read_record(host, account.id)
     _store(host, account, record, actor.locale)
+    if previous is not None and previous.access_token != record.access_token:
+        # The replaced grant would otherwise stay usable at Procountor until it expires.
+        _end_grant(account, previous.access_token, urls.logout, config.timeout_seconds)
     log.info("procountor account %s authorized for company %s", account.id, record.company_id)
     return _status(account, record, actor.locale)
 
@@ -238,14 +242,7 @@ def _refuse_company_switch(
     mapped = {m.administration_id for m in host.mappings.for_account(account.id)}
     if not mapped or record.company_id in mapped:
         return
-    try:
-        requests.post(
-            logout_url,
-            headers={"Authorization": f"Bearer {record.access_token}"},
-            timeout=(CONNECT_TIMEOUT, min(timeout, LOGOUT_READ_TIMEOUT)),
-        )
-    except requests.exceptions.RequestException as exc:
-        _warn_logout_failed(account, type(exc).__name__)
+    _end_grant(account, record.access_token, logout_url, timeout)
     raise ProblemError(
         [
             problem(
@@ -258,6 +255,18 @@ def _refuse_company_switch(
             )
         ]
     )
+
+
+def _end_grant(account: IntegrationAccount, access_token: str, logout_url: str, timeout: float) -> None:
+    """Log a grant out at Procountor, best effort: a failure is logged, never raised."""
+    try:
+        requests.post(
+            logout_url,
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=(CONNECT_TIMEOUT, min(timeout, LOGOUT_READ_TIMEOUT)),
+        )
+    except requests.exceptions.RequestException as exc:
+        _warn_logout_failed(account, type(exc).__name__)
 
 
 def _store(host: PluginHost, account: IntegrationAccount, record: TokenRecord, locale: str) -> None:

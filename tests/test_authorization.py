@@ -561,3 +561,23 @@ def test_hook_nmbrs_authorization_callback_refuses_switching_a_mapped_account_to
     assert stored(host, account) == before  # the working authorization stays
     assert [r.path for r in sandbox.request_log][-1] == "/logout"  # the unwanted grant was ended
     assert host.account_status(admin, account.id).administration == first.administration
+
+
+def test_hook_nmbrs_authorization_callback_ends_the_grant_it_replaces(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, account: IntegrationAccount
+) -> None:
+    host.authorization_callback(admin, account.id, browser_login(host.authorization_url(admin, account.id)))
+    old = stored(host, account)
+    assert old is not None
+    host.authorization_callback(admin, account.id, browser_login(host.authorization_url(admin, account.id)))
+    new = stored(host, account)
+    assert new is not None
+    assert new.access_token != old.access_token
+    gone = requests.get(
+        f"{sandbox.api_url}/company", headers={"Authorization": f"Bearer {old.access_token}"}, timeout=5
+    )
+    assert gone.status_code == 401
+    alive = requests.get(
+        f"{sandbox.api_url}/company", headers={"Authorization": f"Bearer {new.access_token}"}, timeout=5
+    )
+    assert alive.status_code == 200
