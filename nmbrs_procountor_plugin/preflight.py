@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from hookspecs.types import AdministrationMapping, HostCompany, Problem
 from nmbrs_procountor_plugin.client import ProcountorClient
-from nmbrs_procountor_plugin.dimensions import Dimension, DimensionItem, closest_name, find_dimension, parse_dimensions
+from nmbrs_procountor_plugin.dimensions import Dimension, closest_name, find_dimension, parse_dimensions
 from nmbrs_procountor_plugin.journal_schema import IndexedLine
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.messages.mapping import kind_word
@@ -297,4 +297,4 @@ def run_preflight(
     return found
 
 
-__all__ = ["DimensionItem", "FiscalYear", "Preflight", "parse_fiscal_years", "run_preflight"]
+__all__ = ["FiscalYear", "Preflight", "parse_fiscal_years", "run_preflight"]
