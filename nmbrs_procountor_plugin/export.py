@@ -12,7 +12,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Final
@@ -27,6 +27,7 @@ from hookspecs.types import (
     HostCompany,
     IntegrationAccount,
     Journal,
+    Period,
     Problem,
     SentReceipt,
 )
@@ -46,7 +47,7 @@ from nmbrs_procountor_plugin.planning import (
 )
 from nmbrs_procountor_plugin.preflight import run_preflight
 from nmbrs_procountor_plugin.provider import AccountSettings
-from nmbrs_procountor_plugin.resend import find_booked, sent_receipt
+from nmbrs_procountor_plugin.resend import Booked, find_booked, sent_receipt
 from nmbrs_procountor_plugin.translate import problems_for
 
 log = logging.getLogger(__name__)
@@ -145,14 +146,17 @@ def preview(
     if prepared.client is not None and prepared.drafts and not _blocking(problems):
         # The resend check is a read too: the preview says what a send would skip or refuse.
         try:
-            problems.extend(_booked_problems(prepared.client, prepared.drafts, actor.locale))
+            booked = find_booked(prepared.client, prepared.drafts)
+            problems.extend(_booked_problems(booked, prepared.drafts, actor.locale))
         except ProcountorError as error:
             problems.extend(problems_for(error, None, actor.locale, account.username))
     return ExportPlan(tuple(d.planned() for d in prepared.drafts), tuple(problems))
 
 
-def _booked_problems(client: ProcountorClient, drafts: Sequence[ReceiptDraft], locale: str | None) -> list[Problem]:
-    booked = find_booked(client, drafts)
+def _booked_problems(
+    booked: Mapping[Period, Booked], drafts: Sequence[ReceiptDraft], locale: str | None
+) -> list[Problem]:
+    """Per draft already in Procountor: booked as is (info) or booked with other rows (blocking)."""
     found: list[Problem] = []
     for draft in drafts:
         there = booked.get(draft.period)
@@ -261,21 +265,13 @@ def _send(
 ) -> ExportResult:
     locale = actor.locale
     booked = find_booked(client, drafts)
-    changed = [d for d in drafts if d.period in booked and booked[d.period].fingerprint.digest != d.fingerprint.digest]
-    # (preview() reports the same two cases through _booked_problems.)
-    sent = [booked[d.period].sent(d.period) for d in drafts if d.period in booked and d not in changed]
+    same = {
+        d.period for d in drafts if d.period in booked and booked[d.period].fingerprint.digest == d.fingerprint.digest
+    }
+    sent = [booked[d.period].sent(d.period) for d in drafts if d.period in same]
+    changed = [p for p in _booked_problems(booked, drafts, locale) if p.blocking]
     if changed:
-        problems.extend(
-            problem(
-                "procountor.export.changed_after_send",
-                locale,
-                period=str(d.period),
-                id=str(booked[d.period].receipt["id"]),
-                number=str(booked[d.period].receipt.get("receiptNumber")),
-                field=f"receipts[{d.period}]",
-            )
-            for d in changed
-        )
+        problems.extend(changed)
         return _result(sent, problems, new=0)
     new = 0
     for draft in drafts:
