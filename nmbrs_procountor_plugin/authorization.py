@@ -257,14 +257,19 @@ def _refuse_company_switch(
     )
 
 
+def _post_logout(logout_url: str, access_token: str, timeout: float) -> requests.Response:
+    """``POST /logout`` (at the host root) with a short read timeout: removal must not hang."""
+    return requests.post(
+        logout_url,
+        headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+        timeout=(CONNECT_TIMEOUT, min(timeout, LOGOUT_READ_TIMEOUT)),
+    )
+
+
 def _end_grant(account: IntegrationAccount, access_token: str, logout_url: str, timeout: float) -> None:
     """Log a grant out at Procountor, best effort: a failure is logged, never raised."""
     try:
-        requests.post(
-            logout_url,
-            headers={"Authorization": f"Bearer {access_token}"},
-            timeout=(CONNECT_TIMEOUT, min(timeout, LOGOUT_READ_TIMEOUT)),
-        )
+        _post_logout(logout_url, access_token, timeout)
     except requests.exceptions.RequestException as exc:
         _warn_logout_failed(account, type(exc).__name__)
 
@@ -338,11 +343,7 @@ def _logout(account: IntegrationAccount, host: PluginHost) -> None:
 
         # A valid token is needed to end the whole grant (refresh token included) at Procountor.
         token = token_source(account, host, None, record).access_token()
-        response = requests.post(
-            endpoints(config).logout,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=(CONNECT_TIMEOUT, min(config.timeout_seconds, LOGOUT_READ_TIMEOUT)),
-        )
+        response = _post_logout(endpoints(config).logout, token, config.timeout_seconds)
     except (ProblemError, ProcountorError, requests.exceptions.RequestException) as exc:
         _warn_logout_failed(account, _failure(exc))
         return
