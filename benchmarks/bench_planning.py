@@ -17,18 +17,28 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
-from nmbrs_procountor_plugin import exact_json
-from nmbrs_procountor_plugin.journal_schema import validate_journal
-from nmbrs_procountor_plugin.planning import DimensionTarget, build_receipts, check_balance
+from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
+from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal
+from nmbrs_procountor_plugin.export.planning import DimensionTarget, build_receipts, check_balance
 from nmbrs_procountor_plugin.provider import AccountSettings
 
 T = TypeVar("T")
 RUN = Period(2026, 6)
-SETTINGS = AccountSettings(authorization_method="login", api_key=None, approve_receipts=False, vat_type="PURCHASE",
-                           vat_status=12, create_missing_dimension_items=False)
-MAPPING = AdministrationMapping("account-1", "company-1", "10001", (
-    DimensionMapping("cost_center", True, "Kustannuspaikka"), DimensionMapping("cost_unit", True, "Projekti")))
+SETTINGS = AccountSettings(
+    authorization_method="login",
+    api_key=None,
+    approve_receipts=False,
+    vat_type="PURCHASE",
+    vat_status=12,
+    create_missing_dimension_items=False,
+)
+MAPPING = AdministrationMapping(
+    "account-1",
+    "company-1",
+    "10001",
+    (DimensionMapping("cost_center", True, "Kustannuspaikka"), DimensionMapping("cost_unit", True, "Projekti")),
+)
 
 
 def make_journal(size: int, period_count: int, seed: int = 6) -> Journal:
@@ -49,8 +59,16 @@ def make_journal(size: int, period_count: int, seed: int = 6) -> Journal:
             total += amount
             text = f"Gross wages employee {i} Äijälä" + (" Ŕ" if i % 10 == 0 else "")
             text += "x" * 300 if i % 97 == 0 else ""
-            lines.append(JournalLine(rng.choice(["7000", "7100", "7200", "2935"]), amount, text, period,
-                                     rng.choice([None, "100", "200", "300"]), rng.choice([None, "P-10", "P-20"])))
+            lines.append(
+                JournalLine(
+                    rng.choice(["7000", "7100", "7200", "2935"]),
+                    amount,
+                    text,
+                    period,
+                    rng.choice([None, "100", "200", "300"]),
+                    rng.choice([None, "P-10", "P-20"]),
+                )
+            )
         lines.append(JournalLine("2939", -total if total else Decimal("0.01"), "Net wages payable", period))
         if not total:
             lines.append(JournalLine("1910", Decimal("-0.01"), "x", period))
@@ -95,8 +113,10 @@ def main(size: int = 10_000, period_count: int = 13) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"  {'peak memory, validate+balance+build':<34} {peak / 2**20:8.1f} MiB (tracemalloc)")
-    print(f"receipts: {len(receipts)}, rows: {sum(len(r.line_indexes) for r in receipts)}, "
-          f"info: {[p.code for p in check.problems]}")
+    print(
+        f"receipts: {len(receipts)}, rows: {sum(len(r.line_indexes) for r in receipts)}, "
+        f"info: {[p.code for p in check.problems]}"
+    )
 
 
 if __name__ == "__main__":

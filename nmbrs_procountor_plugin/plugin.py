@@ -7,9 +7,9 @@ first use, so loading the plugin into every host worker costs almost nothing.
 
 from __future__ import annotations
 
-from hookspecs import hookimpl
-from hookspecs.protocols import PluginHost
-from hookspecs.types import (
+from nmbrs_hookspecs import hookimpl
+from nmbrs_hookspecs.protocols import PluginHost
+from nmbrs_hookspecs.types import (
     AccountStatus,
     Actor,
     Administration,
@@ -41,7 +41,7 @@ def nmbrs_integration_providers() -> list[IntegrationProvider]:
 def nmbrs_authorization_url(account: IntegrationAccount, actor: Actor, host: PluginHost) -> str | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import authorization
+    from nmbrs_procountor_plugin.authorization import flow as authorization
 
     return authorization.authorization_url(account, actor, host)
 
@@ -52,7 +52,7 @@ def nmbrs_authorization_callback(
 ) -> AccountStatus | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import authorization
+    from nmbrs_procountor_plugin.authorization import flow as authorization
 
     return authorization.authorization_callback(account, actor, params, host)
 
@@ -61,7 +61,7 @@ def nmbrs_authorization_callback(
 def nmbrs_account_status(account: IntegrationAccount, host: PluginHost) -> AccountStatus | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import authorization
+    from nmbrs_procountor_plugin.authorization import flow as authorization
 
     return authorization.account_status(account, host)
 
@@ -70,7 +70,7 @@ def nmbrs_account_status(account: IntegrationAccount, host: PluginHost) -> Accou
 def nmbrs_account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> None:
     if not is_ours(account):
         return
-    from nmbrs_procountor_plugin import authorization
+    from nmbrs_procountor_plugin.authorization import flow as authorization
 
     authorization.account_removed(account, actor, host)
 
@@ -79,7 +79,7 @@ def nmbrs_account_removed(account: IntegrationAccount, actor: Actor, host: Plugi
 def nmbrs_administrations(account: IntegrationAccount, actor: Actor, host: PluginHost) -> list[Administration] | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import mapping
+    from nmbrs_procountor_plugin.mapping import administrations as mapping
 
     return mapping.administrations(account, actor, host)
 
@@ -90,7 +90,7 @@ def nmbrs_validate_mapping(
 ) -> list[Problem] | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import mapping as mapping_module
+    from nmbrs_procountor_plugin.mapping import administrations as mapping_module
 
     return mapping_module.validate_mapping(account, mapping, company, actor, host)
 
@@ -106,7 +106,7 @@ def nmbrs_journal_export_preview(
 ) -> ExportPlan | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import export
+    from nmbrs_procountor_plugin.export import pipeline as export
 
     return export.preview(account, mapping, company, journal, actor, host)
 
@@ -122,6 +122,6 @@ def nmbrs_journal_export(
 ) -> ExportResult | None:
     if not is_ours(account):
         return None
-    from nmbrs_procountor_plugin import export
+    from nmbrs_procountor_plugin.export import pipeline as export
 
     return export.export(account, mapping, company, journal, actor, host)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
+from nmbrs_hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
 from nmbrs_procountor_plugin.rights import RIGHT_KEY
 
 PROVIDER_KEY: Final = "procountor"

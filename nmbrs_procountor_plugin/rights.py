@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from hookspecs.errors import ProblemError
-from hookspecs.types import Actor, TemplateRight
+from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.types import Actor, TemplateRight
 from nmbrs_procountor_plugin.messages import language, problem
 
 RIGHT_KEY: Final = "procountor"
@@ -24,12 +24,24 @@ def template_rights() -> list[TemplateRight]:
 # What the refused actor was trying to do, in each catalogue language, so the message reads as
 # one sentence in the admin's own language.
 ACTIONS: Final[dict[str, dict[str, str]]] = {
-    "authorize": {"en": "authorize this Procountor account", "nl": "dit Procountor-account te autoriseren",
-                  "sv": "auktorisera detta Procountor-konto", "fi": "valtuuttaa tämän Procountor-tilin"},
-    "remove": {"en": "remove this Procountor account", "nl": "dit Procountor-account te verwijderen",
-               "sv": "ta bort detta Procountor-konto", "fi": "poistaa tämän Procountor-tilin"},
-    "send": {"en": "send journals to Procountor", "nl": "journaalposten naar Procountor te verzenden",
-             "sv": "skicka journaler till Procountor", "fi": "lähettää kirjauksia Procountoriin"},
+    "authorize": {
+        "en": "authorize this Procountor account",
+        "nl": "dit Procountor-account te autoriseren",
+        "sv": "auktorisera detta Procountor-konto",
+        "fi": "valtuuttaa tämän Procountor-tilin",
+    },
+    "remove": {
+        "en": "remove this Procountor account",
+        "nl": "dit Procountor-account te verwijderen",
+        "sv": "ta bort detta Procountor-konto",
+        "fi": "poistaa tämän Procountor-tilin",
+    },
+    "send": {
+        "en": "send journals to Procountor",
+        "nl": "journaalposten naar Procountor te verzenden",
+        "sv": "skicka journaler till Procountor",
+        "fi": "lähettää kirjauksia Procountoriin",
+    },
 }
 
 

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import settings
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, IntegrationAccount, ProviderConfig
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
-from nmbrs_procountor_plugin.credentials import TokenRecord
+from nmbrs_procountor_plugin.api.credentials import TokenRecord
 
 if TYPE_CHECKING:
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
 # CI replays the same examples every run: a property failure there is a real regression, never luck.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -34,7 +34,7 @@ COMPANY_2 = 10002
 
 @pytest.fixture
 def sandbox() -> Iterator[Sandbox]:
-    from nmbrs_procountor_plugin.sandbox import Sandbox, SandboxConfig
+    from procountor_sandbox import Sandbox, SandboxConfig
 
     with Sandbox(SandboxConfig()) as sb:
         yield sb
@@ -42,7 +42,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
-    from nmbrs_procountor_plugin.sandbox import Sandbox, SandboxConfig
+    from procountor_sandbox import Sandbox, SandboxConfig
 
     started: list[Sandbox] = []
 
@@ -104,8 +104,13 @@ def account(host: ReferenceHost, admin: Actor) -> IntegrationAccount:
 
 
 def store_tokens(
-    host: ReferenceHost, sb: Sandbox, account: IntegrationAccount, *, company_id: int = COMPANY_1,
-    user: str = DEMO_USER, expires_in: int | None = None,
+    host: ReferenceHost,
+    sb: Sandbox,
+    account: IntegrationAccount,
+    *,
+    company_id: int = COMPANY_1,
+    user: str = DEMO_USER,
+    expires_in: int | None = None,
 ) -> TokenRecord:
     """Authorize ``account`` without the login page, as if the admin had done it (for other areas' tests)."""
     issued = sb.issue_tokens(user, company_id)

@@ -18,16 +18,16 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from hookspecs.errors import ProblemError
-from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, AdministrationMapping, AuthorizationState, IntegrationAccount
-from nmbrs_procountor_plugin import authorization
-from nmbrs_procountor_plugin.credentials import STATE_EXPIRED, TokenRecord
+from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import Actor, AdministrationMapping, AuthorizationState, IntegrationAccount
+from nmbrs_procountor_plugin.api.credentials import STATE_EXPIRED, TokenRecord
+from nmbrs_procountor_plugin.authorization import flow as authorization
 from nmbrs_procountor_plugin.messages import LANGUAGES, catalogue
 from tests.conftest import COMPANY_1, COMPANY_2, DEMO_PASSWORD, DEMO_USER, provider_config_for, store_tokens
 
 if TYPE_CHECKING:
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
 TOKEN_PATH = "/api/oauth/token"
 
@@ -490,7 +490,7 @@ def test_no_secret_in_logs_or_exceptions_of_a_full_flow(
     current = host.credentials.get(account.id)
     assert current is not None
     host.credentials.put(account.id, {**current.data, "expires_at": int(time.time())}, current.version)
-    from nmbrs_procountor_plugin.connection import open_client, token_source
+    from nmbrs_procountor_plugin.api.connection import open_client, token_source
 
     client = open_client(account, host, "en")
     client.company()

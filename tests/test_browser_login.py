@@ -16,11 +16,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from hookspecs.types import Actor
+from nmbrs_hookspecs.types import Actor
 from tests.conftest import COMPANY_2, DEMO_PASSWORD, DEMO_USER, make_host
 
 if TYPE_CHECKING:
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

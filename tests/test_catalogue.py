@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from nmbrs_procountor_plugin.catalogue_doc import render
+from nmbrs_procountor_devtools.catalogue_doc import render
 from nmbrs_procountor_plugin.messages import LANGUAGES, catalogue, language, problem
 
 ROOT = Path(__file__).parent.parent
@@ -50,4 +50,4 @@ def test_locale_selects_the_language_with_english_fallback() -> None:
 
 def test_docs_errors_page_is_generated_from_the_catalogue() -> None:
     page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
-    assert page == render(), "run: python -m nmbrs_procountor_plugin.catalogue_doc > docs/errors.md"
+    assert page == render(), "run: python -m nmbrs_procountor_devtools.catalogue_doc > docs/errors.md"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nmbrs_procountor_plugin.client import ProcountorClient, retry_policy
-from nmbrs_procountor_plugin.errors import ProcountorUnavailable
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from nmbrs_procountor_plugin.api.client import ProcountorClient, retry_policy
+from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
+from procountor_sandbox import Sandbox
 from tests.conftest import COMPANY_1, DEMO_USER
 
 
@@ -25,8 +25,9 @@ class FixedToken:
 
 
 def client_for(sb: Sandbox, timeout: float = 5.0) -> ProcountorClient:
-    return ProcountorClient(sb.api_url, FixedToken(sb.issue_tokens(DEMO_USER, COMPANY_1)["access_token"]),
-                            timeout=timeout)
+    return ProcountorClient(
+        sb.api_url, FixedToken(sb.issue_tokens(DEMO_USER, COMPANY_1)["access_token"]), timeout=timeout
+    )
 
 
 def test_reads_are_retried_on_5xx_and_429(sandbox: Sandbox) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from hookspecs.types import (
+from nmbrs_hookspecs.types import (
     AccountStatus,
     Actor,
     AdministrationMapping,
@@ -48,7 +48,9 @@ def test_period_refuses_bool_and_orders_chronologically() -> None:
     with pytest.raises(TypeError, match=r"Period\.month=True"):
         Period(2026, True)
     assert sorted([Period(2026, 6), Period(2025, 12), Period(2026, 1)]) == [
-        Period(2025, 12), Period(2026, 1), Period(2026, 6)
+        Period(2025, 12),
+        Period(2026, 1),
+        Period(2026, 6),
     ]
     assert Period(2024, 2).last_day == date(2024, 2, 29)
     assert Period.parse(str(Period(2026, 3))) == Period(2026, 3)

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from nmbrs_procountor_plugin import demo
-from nmbrs_procountor_plugin.cli import main as cli_main
+from nmbrs_procountor_devtools import demo
+from nmbrs_procountor_devtools.cli import main as cli_main
 
 YEAR = date.today().year
 
@@ -35,10 +35,10 @@ def test_demo_books_six_receipts_with_the_june_reference() -> None:
     assert [r["period"] for r in export["receipts"]] == [f"{YEAR}-{m:02d}" for m in range(1, 7)]
     assert {r["name"] for r in export["receipts"]} == {f"Payroll June {YEAR} run 1"}
     assert [r["date"] for r in export["receipts"]][-1] == f"{YEAR}-06-25"
-    assert all(r["procountor_id"] for r in export["receipts"])
+    assert all(r["external_id"] for r in export["receipts"])
     assert report["second_send"]["status"] == "already_sent"
-    assert [r["procountor_id"] for r in report["second_send"]["receipts"]] == [
-        r["procountor_id"] for r in export["receipts"]
+    assert [r["external_id"] for r in report["second_send"]["receipts"]] == [
+        r["external_id"] for r in export["receipts"]
     ]
     assert report["test_company"]["status"] == "blocked"
     assert report["test_company"]["problems"][0]["code"] == "procountor.export.test_company"
@@ -52,8 +52,8 @@ def test_demo_state_persists_between_runs(tmp_path: Path) -> None:
     assert first["export"]["status"] == "sent"
     assert second["account"]["state"] == "authorized"
     assert second["export"]["status"] == "already_sent"
-    assert [r["procountor_id"] for r in second["export"]["receipts"]] == [
-        r["procountor_id"] for r in first["export"]["receipts"]
+    assert [r["external_id"] for r in second["export"]["receipts"]] == [
+        r["external_id"] for r in first["export"]["receipts"]
     ]
 
 
@@ -71,7 +71,7 @@ def test_demo_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> Non
 @pytest.mark.slow
 def test_console_script_help_explains_the_commands() -> None:
     shown = subprocess.run(
-        [sys.executable, "-m", "nmbrs_procountor_plugin.cli", "demo", "--help"],
+        [sys.executable, "-m", "nmbrs_procountor_devtools.cli", "demo", "--help"],
         capture_output=True,
         text=True,
         check=True,
@@ -88,7 +88,7 @@ def test_sandbox_command_serves_procountor_until_stopped() -> None:
     import requests
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nmbrs_procountor_plugin.cli", "sandbox", "--port", "0"],
+        [sys.executable, "-m", "nmbrs_procountor_devtools.cli", "sandbox", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hookspecs.errors import ProblemError
-from hookspecs.types import ProviderConfig
-from nmbrs_procountor_plugin.environment import PRODUCTION_URL, TEST_URL, endpoints
+from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.types import ProviderConfig
+from nmbrs_procountor_plugin.api.environment import PRODUCTION_URL, TEST_URL, endpoints
 
 
 def config(

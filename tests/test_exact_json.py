@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from nmbrs_procountor_plugin import exact_json
+from nmbrs_procountor_plugin.api import exact_json
 
 
 def test_decimals_are_written_with_exactly_their_digits() -> None:

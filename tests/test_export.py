@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import (
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import (
     Actor,
     AdministrationMapping,
     DimensionMapping,
@@ -25,11 +25,11 @@ from hookspecs.types import (
     Period,
     ProviderConfig,
 )
-from nmbrs_procountor_plugin import client as client_module
-from nmbrs_procountor_plugin import export as export_module
+from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
 from nmbrs_procountor_plugin import plugin as procountor_plugin
-from nmbrs_procountor_plugin.demo_data import COMPANY, june_run
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from nmbrs_procountor_plugin.api import client as client_module
+from nmbrs_procountor_plugin.export import pipeline as export_module
+from procountor_sandbox import Sandbox
 from tests.conftest import COMPANY_1, make_host, provider_config_for, store_tokens
 
 YEAR = date.today().year
@@ -105,7 +105,7 @@ def test_hook_nmbrs_journal_export_books_june_with_corrections_in_six_periods(
         (501, 7002),
         (502, 7102),
     }
-    assert {r.procountor_id for r in result.receipts} == {str(r["id"]) for r in stored}
+    assert {r.external_id for r in result.receipts} == {str(r["id"]) for r in stored}
     assert host.sent_status(admin, mapped.id, COMPANY.id, journal.run_id) == result
 
 
@@ -258,7 +258,7 @@ def test_resending_a_sent_journal_books_nothing_and_reads_at_most_six_times(
     sandbox.clear_request_log()
     again = send(host, admin, mapped)
     assert again.status == "already_sent"
-    assert [r.procountor_id for r in again.receipts] == [r.procountor_id for r in first.receipts]
+    assert [r.external_id for r in again.receipts] == [r.external_id for r in first.receipts]
     assert len(sandbox.receipts(COMPANY_1)) == 6
     assert len(sandbox.request_log) <= 6
     assert all(r.method == "GET" for r in sandbox.request_log)
@@ -298,7 +298,7 @@ def test_an_invalidated_receipt_is_booked_again(
     import requests
 
     first = send(host, admin, mapped)
-    june_id = first.receipts[-1].procountor_id
+    june_id = first.receipts[-1].external_id
     token = sandbox.issue_tokens("demo.admin", COMPANY_1)["access_token"]
     answer = requests.put(
         f"{sandbox.api_url}/ledgerreceipts/{june_id}/invalidate",
@@ -308,7 +308,7 @@ def test_an_invalidated_receipt_is_booked_again(
     assert answer.status_code == 200
     again = send(host, admin, mapped)
     assert again.status == "sent"
-    assert again.receipts[-1].procountor_id != june_id
+    assert again.receipts[-1].external_id != june_id
     assert len([r for r in sandbox.receipts(COMPANY_1) if r["status"] != "INVALIDATED"]) == 6
 
 
@@ -535,7 +535,7 @@ def test_preview_of_a_sent_journal_says_what_a_send_would_skip(
     skipped = [p for p in plan.problems if p.code == "procountor.export.already_booked"]
     assert len(skipped) == 6
     assert not [p for p in plan.problems if p.blocking]
-    assert sent.receipts[-1].procountor_id in skipped[-1].message
+    assert sent.receipts[-1].external_id in skipped[-1].message
     lines = list(journal.lines)
     lines[-1] = replace(lines[-1], amount=lines[-1].amount - Decimal("1.00"))
     lines[-2] = replace(lines[-2], amount=lines[-2].amount + Decimal("1.00"))

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from hookspecs.types import Journal, JournalLine, Period
-from nmbrs_procountor_plugin.journal_schema import (
+from nmbrs_hookspecs.types import Journal, JournalLine, Period
+from nmbrs_procountor_plugin.export.journal_checks import (
     IndexedLine,
     JournalLineSchema,
     line_list,
@@ -22,8 +22,14 @@ JUNE = Period(2026, 6)
 REFERENCE = "Payroll June 2026 run 6"
 
 
-def line(account: str = "7000", amount: str = "100.00", description: str = "Gross wages",
-         period: Period = JUNE, cost_center: str | None = None, cost_unit: str | None = None) -> JournalLine:
+def line(
+    account: str = "7000",
+    amount: str = "100.00",
+    description: str = "Gross wages",
+    period: Period = JUNE,
+    cost_center: str | None = None,
+    cost_unit: str | None = None,
+) -> JournalLine:
     return JournalLine(account, Decimal(amount), description, period, cost_center, cost_unit)
 
 
@@ -47,11 +53,22 @@ def test_a_clean_journal_has_no_problems_and_keeps_every_line_in_order() -> None
     assert all(isinstance(item, IndexedLine) for item in check.lines)
 
 
-@pytest.mark.parametrize(("text", "ok"), [
-    ("10.50", True), ("10.500", True), ("10.5000000", True), ("10", True), ("1E+3", True), ("-0.01", True),
-    ("10.005", False), ("0.001", False), ("10.5001", False), ("-3.333", False),
-    ("1.00000000000000000000000000001", False),  # normalize() would round this to 1 under prec 28
-])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("10.50", True),
+        ("10.500", True),
+        ("10.5000000", True),
+        ("10", True),
+        ("1E+3", True),
+        ("-0.01", True),
+        ("10.005", False),
+        ("0.001", False),
+        ("10.5001", False),
+        ("-3.333", False),
+        ("1.00000000000000000000000000001", False),  # normalize() would round this to 1 under prec 28
+    ],
+)
 def test_whole_cents_reads_the_exact_value(text: str, ok: bool) -> None:
     assert whole_cents(Decimal(text)) is ok
 
@@ -94,8 +111,9 @@ def test_absurdly_large_amounts_are_refused() -> None:
 
 
 def test_a_line_after_the_run_period_is_refused() -> None:
-    check = validate_journal(balanced(line(period=Period(2026, 7)), line("2939", "-100.00", period=Period(2026, 7))),
-                             "en")
+    check = validate_journal(
+        balanced(line(period=Period(2026, 7)), line("2939", "-100.00", period=Period(2026, 7))), "en"
+    )
     problems = [p for p in check.problems if p.code == "procountor.journal.period_after_run"]
     assert [p.field for p in problems] == ["lines[2].period", "lines[3].period"]
     assert "2026-07" in problems[0].message
@@ -104,8 +122,9 @@ def test_a_line_after_the_run_period_is_refused() -> None:
 
 
 def test_earlier_periods_are_corrections_and_fine() -> None:
-    check = validate_journal(balanced(line(period=Period(2025, 12)), line("2939", "-100.00", period=Period(2025, 12))),
-                             "en")
+    check = validate_journal(
+        balanced(line(period=Period(2025, 12)), line("2939", "-100.00", period=Period(2025, 12))), "en"
+    )
     assert check.problems == ()
 
 
@@ -149,12 +168,19 @@ def test_all_problems_are_collected_not_the_first() -> None:
     check = validate_journal(
         journal(line("", "1.001", period=Period(2026, 8)), line("2939", "-1.00"), reference=""), "en"
     )
-    assert sorted(codes(check)) == sorted([
-        "procountor.journal.reference_missing", "procountor.journal.account_missing",
-        "procountor.journal.amount_decimals", "procountor.journal.period_after_run",
-    ])
+    assert sorted(codes(check)) == sorted(
+        [
+            "procountor.journal.reference_missing",
+            "procountor.journal.account_missing",
+            "procountor.journal.amount_decimals",
+            "procountor.journal.period_after_run",
+        ]
+    )
     assert {p.field for p in check.problems} == {
-        "reference", "lines[0].ledger_account", "lines[0].amount", "lines[0].period"
+        "reference",
+        "lines[0].ledger_account",
+        "lines[0].amount",
+        "lines[0].period",
     }
 
 
@@ -178,11 +204,14 @@ def test_a_journal_with_only_zero_lines_is_empty() -> None:
 
 
 def test_descriptions_that_will_be_adjusted_are_noted_once() -> None:
-    check = validate_journal(balanced(
-        line("7010", "1.00", "Bonus €"),           # € is in Windows-1252: unchanged
-        line("7020", "1.00", "Ŕent 😀"),            # replaced
-        line("7030", "-2.00", "x" * 300),          # cut
-    ), "en")
+    check = validate_journal(
+        balanced(
+            line("7010", "1.00", "Bonus €"),  # € is in Windows-1252: unchanged
+            line("7020", "1.00", "Ŕent 😀"),  # replaced
+            line("7030", "-2.00", "x" * 300),  # cut
+        ),
+        "en",
+    )
     assert codes(check) == ["procountor.journal.text_adjusted"]
     assert check.problems[0].severity == "info"
     assert "line 4, 5" in check.problems[0].message

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from hookspecs.errors import ProblemError
-from hookspecs.host import ReferenceHost
-from hookspecs.types import (
+from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import (
     Actor,
     Administration,
     AdministrationMapping,
@@ -22,20 +22,20 @@ from hookspecs.types import (
     IntegrationAccount,
     Problem,
 )
-from nmbrs_procountor_plugin import mapping as mapping_module
-from nmbrs_procountor_plugin.credentials import STATE_EXPIRED, TokenRecord
-from nmbrs_procountor_plugin.errors import (
+from nmbrs_procountor_plugin.api.credentials import STATE_EXPIRED, TokenRecord
+from nmbrs_procountor_plugin.api.errors import (
     FieldError,
     ProcountorApiError,
     ProcountorForbidden,
     ProcountorRateLimited,
     ProcountorUnavailable,
 )
+from nmbrs_procountor_plugin.mapping import administrations as mapping_module
 from nmbrs_procountor_plugin.messages import LANGUAGES, catalogue
 from tests.conftest import COMPANY_1, COMPANY_2, store_tokens
 
 if TYPE_CHECKING:
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
 BAKERY = HostCompany(
     id="nmbrs-1",

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period, PlannedReceipt
-from nmbrs_procountor_plugin import exact_json
-from nmbrs_procountor_plugin.fingerprint import Fingerprint, HostRow, parse_fingerprint, rows_digest
-from nmbrs_procountor_plugin.journal_schema import IndexedLine, validate_journal
-from nmbrs_procountor_plugin.planning import (
+from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period, PlannedReceipt
+from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, parse_fingerprint, rows_digest
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
+from nmbrs_procountor_plugin.export.planning import (
     DimensionTarget,
     ReceiptDraft,
     UnresolvedDimension,
@@ -21,8 +21,8 @@ from nmbrs_procountor_plugin.planning import (
     periods_of,
     receipt_date,
 )
+from nmbrs_procountor_plugin.export.text import procountor_text
 from nmbrs_procountor_plugin.provider import AccountSettings
-from nmbrs_procountor_plugin.text import procountor_text
 
 JUNE = Period(2026, 6)
 REFERENCE = "Payroll June 2026 run 6"
@@ -32,8 +32,14 @@ TARGETS = {
     ("cost_center", "200"): DimensionTarget(501, 7002),
     ("cost_unit", "P-10"): DimensionTarget(502, 7101),
 }
-SETTINGS = AccountSettings(authorization_method="login", api_key=None, approve_receipts=False, vat_type="PURCHASE",
-                           vat_status=12, create_missing_dimension_items=False)
+SETTINGS = AccountSettings(
+    authorization_method="login",
+    api_key=None,
+    approve_receipts=False,
+    vat_type="PURCHASE",
+    vat_status=12,
+    create_missing_dimension_items=False,
+)
 
 
 def resolve(kind: str, code: str) -> DimensionTarget | None:
@@ -41,14 +47,25 @@ def resolve(kind: str, code: str) -> DimensionTarget | None:
 
 
 def mapping(cost_center: bool = True, cost_unit: bool = True) -> AdministrationMapping:
-    return AdministrationMapping("account-1", "company-1", "10001", (
-        DimensionMapping("cost_center", cost_center, "Kustannuspaikka"),
-        DimensionMapping("cost_unit", cost_unit, "Projekti"),
-    ))
+    return AdministrationMapping(
+        "account-1",
+        "company-1",
+        "10001",
+        (
+            DimensionMapping("cost_center", cost_center, "Kustannuspaikka"),
+            DimensionMapping("cost_unit", cost_unit, "Projekti"),
+        ),
+    )
 
 
-def line(account: str, amount: str, description: str = "", period: Period = JUNE,
-         cost_center: str | None = None, cost_unit: str | None = None) -> JournalLine:
+def line(
+    account: str,
+    amount: str,
+    description: str = "",
+    period: Period = JUNE,
+    cost_center: str | None = None,
+    cost_unit: str | None = None,
+) -> JournalLine:
     return JournalLine(account, Decimal(amount), description, period, cost_center, cost_unit)
 
 
@@ -86,7 +103,12 @@ def test_seed_june_run_with_corrections_makes_six_receipts_january_to_june() -> 
     receipts = plan(seed_journal())
     assert [str(r.period) for r in receipts] == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
     assert [r.receipt_date for r in receipts] == [
-        date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30), date(2026, 5, 31), BOOKING_DATE
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+        BOOKING_DATE,
     ]
     assert {r.name for r in receipts} == {REFERENCE}
     for receipt in receipts:
@@ -127,10 +149,17 @@ def test_payload_is_the_exact_procountor_body() -> None:
     assert parse_fingerprint(payload["invoiceNotes"]) == june.fingerprint
     first = payload["transactions"][0]
     assert first == {
-        "transactionType": "ENTRY", "account": "7000", "accountingValue": Decimal("3000.00"),
-        "vatPercent": Decimal(0), "vatType": "PURCHASE", "vatStatus": 12, "description": "Gross wages",
-        "dimensionItemValues": [{"dimensionId": 501, "itemId": 7001, "value": Decimal("3000.00")},
-                                {"dimensionId": 502, "itemId": 7101, "value": Decimal("3000.00")}],
+        "transactionType": "ENTRY",
+        "account": "7000",
+        "accountingValue": Decimal("3000.00"),
+        "vatPercent": Decimal(0),
+        "vatType": "PURCHASE",
+        "vatStatus": 12,
+        "description": "Gross wages",
+        "dimensionItemValues": [
+            {"dimensionId": 501, "itemId": 7001, "value": Decimal("3000.00")},
+            {"dimensionId": 502, "itemId": 7101, "value": Decimal("3000.00")},
+        ],
     }
     assert "dimensionItemValues" not in payload["transactions"][2]  # withholding tax: no cost center
     body = exact_json.dumps(payload)
@@ -191,9 +220,12 @@ def test_resolver_is_asked_once_per_cost_object() -> None:
 
 def test_unbalanced_period_is_named_with_its_difference() -> None:
     j = journal(
-        line("7000", "100.00"), line("2939", "-100.00"),
-        line("7000", "40.00", period=Period(2026, 3)), line("2939", "-39.99", period=Period(2026, 3)),
-        line("7000", "5.00", period=Period(2026, 1)), line("2939", "-6.00", period=Period(2026, 1)),
+        line("7000", "100.00"),
+        line("2939", "-100.00"),
+        line("7000", "40.00", period=Period(2026, 3)),
+        line("2939", "-39.99", period=Period(2026, 3)),
+        line("7000", "5.00", period=Period(2026, 1)),
+        line("2939", "-6.00", period=Period(2026, 1)),
     )
     check = validate_journal(j, "en")
     problems = check_balance(j, check.lines, "en")
@@ -229,11 +261,20 @@ def test_descriptions_are_windows_1252_safe_and_cut() -> None:
         row.get("description", "").encode("cp1252")
 
 
-@pytest.mark.parametrize(("text", "sent"), [
-    ("plain", "plain"), ("tab\there\nnewline", "tab here newline"), ("e\u0301", "é"),
-    ("\u2212 5 \u2010 6", "- 5 - 6"), ("zero\u200bwidth", "zerowidth"), ("ೠ", "?"), ("Łódź", "Lódz"),
-    ("ﬁle", "file"), ("Šiškin Žižek", "Šiškin Žižek"),
-])
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("plain", "plain"),
+        ("tab\there\nnewline", "tab here newline"),
+        ("e\u0301", "é"),
+        ("\u2212 5 \u2010 6", "- 5 - 6"),
+        ("zero\u200bwidth", "zerowidth"),
+        ("ೠ", "?"),
+        ("Łódź", "Lódz"),
+        ("ﬁle", "file"),
+        ("Šiškin Žižek", "Šiškin Žižek"),
+    ],
+)
 def test_text_rules(text: str, sent: str) -> None:
     assert procountor_text(text, 255).text == sent
 
@@ -283,11 +324,17 @@ def test_fingerprint_round_trips_with_awkward_ids() -> None:
     assert parse_fingerprint(f"Checked by accountant.\n{text}\nmore notes") == fp
 
 
-@pytest.mark.parametrize("text", [
-    None, "", "hand-made journal", "nmbrs-procountor/2 company=a run=b period=2026-06 digest=" + "a" * 64,
-    "nmbrs-procountor/1 company=a run=b period=2026-13 digest=" + "a" * 64,
-    "nmbrs-procountor/1 company=a run=b period=2026-06 digest=abc",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "hand-made journal",
+        "nmbrs-procountor/2 company=a run=b period=2026-06 digest=" + "a" * 64,
+        "nmbrs-procountor/1 company=a run=b period=2026-13 digest=" + "a" * 64,
+        "nmbrs-procountor/1 company=a run=b period=2026-06 digest=abc",
+    ],
+)
 def test_foreign_or_broken_notes_are_not_ours(text: str | None) -> None:
     assert parse_fingerprint(text) is None
 
@@ -295,8 +342,13 @@ def test_foreign_or_broken_notes_are_not_ours(text: str | None) -> None:
 def test_digest_changes_with_an_amount_not_with_procountor_ids() -> None:
     j = seed_journal()
     first = plan(j)
-    other_ids = build_receipts(j, validate_journal(j, "en").lines, mapping(), SETTINGS,
-                               lambda kind, code: DimensionTarget(900 if kind == "cost_center" else 901, 1))
+    other_ids = build_receipts(
+        j,
+        validate_journal(j, "en").lines,
+        mapping(),
+        SETTINGS,
+        lambda kind, code: DimensionTarget(900 if kind == "cost_center" else 901, 1),
+    )
     assert [r.fingerprint for r in first] == [r.fingerprint for r in other_ids]
     assert first[-1].payload != other_ids[-1].payload
 
@@ -313,10 +365,12 @@ def test_digest_changes_with_an_amount_not_with_procountor_ids() -> None:
 def test_digest_is_over_exact_cents_and_sensitive_to_every_host_field() -> None:
     row = HostRow("7000", Decimal("10.5"), "Gross", "100", None)
     assert rows_digest([row]) == rows_digest([HostRow("7000", Decimal("10.50"), "Gross", "100", None)])
-    for other in (HostRow("7001", Decimal("10.5"), "Gross", "100", None),
-                  HostRow("7000", Decimal("10.51"), "Gross", "100", None),
-                  HostRow("7000", Decimal("10.5"), "Gross!", "100", None),
-                  HostRow("7000", Decimal("10.5"), "Gross", "200", None),
-                  HostRow("7000", Decimal("10.5"), "Gross", "100", "P-10")):
+    for other in (
+        HostRow("7001", Decimal("10.5"), "Gross", "100", None),
+        HostRow("7000", Decimal("10.51"), "Gross", "100", None),
+        HostRow("7000", Decimal("10.5"), "Gross!", "100", None),
+        HostRow("7000", Decimal("10.5"), "Gross", "200", None),
+        HostRow("7000", Decimal("10.5"), "Gross", "100", "P-10"),
+    ):
         assert rows_digest([other]) != rows_digest([row])
     assert rows_digest([row, row]) != rows_digest([row])

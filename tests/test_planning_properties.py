@@ -15,13 +15,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
-from nmbrs_procountor_plugin import exact_json
-from nmbrs_procountor_plugin.fingerprint import parse_fingerprint
-from nmbrs_procountor_plugin.journal_schema import validate_journal, whole_cents
-from nmbrs_procountor_plugin.planning import DimensionTarget, build_receipts, check_balance
+from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
+from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.fingerprint import parse_fingerprint
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal, whole_cents
+from nmbrs_procountor_plugin.export.planning import DimensionTarget, build_receipts, check_balance
+from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, NAME_LIMIT, procountor_text
 from nmbrs_procountor_plugin.provider import AccountSettings
-from nmbrs_procountor_plugin.text import DESCRIPTION_LIMIT, NAME_LIMIT, procountor_text
 
 RUN = Period(2026, 6)
 PERIODS = [Period(2025, 6), *(Period(2025, m) for m in range(7, 13)), *(Period(2026, m) for m in range(1, 7))]
@@ -30,8 +30,14 @@ TARGETS = {
     ("cost_center", "200"): DimensionTarget(501, 7002),
     ("cost_unit", "P-10"): DimensionTarget(502, 7101),
 }
-SETTINGS = AccountSettings(authorization_method="login", api_key=None, approve_receipts=False, vat_type="SALES",
-                           vat_status=12, create_missing_dimension_items=False)
+SETTINGS = AccountSettings(
+    authorization_method="login",
+    api_key=None,
+    approve_receipts=False,
+    vat_type="SALES",
+    vat_status=12,
+    create_missing_dimension_items=False,
+)
 CENTS = Decimal("0.01")
 
 
@@ -40,7 +46,7 @@ def resolve(kind: str, code: str) -> DimensionTarget | None:
 
 
 accounts = st.sampled_from(["7000", "7100", "2935", "2939", "1910"])
-cents = st.integers(min_value=-10**9, max_value=10**9)
+cents = st.integers(min_value=-(10**9), max_value=10**9)
 descriptions = st.text(max_size=300)
 cost_centers = st.sampled_from([None, "100", "200"])
 cost_units = st.sampled_from([None, "P-10"])
@@ -69,15 +75,22 @@ def balanced_journals(draw: st.DrawFn) -> Journal:
     order = draw(st.permutations(range(len(lines))))
     reference = draw(st.text(min_size=1, max_size=NAME_LIMIT).filter(lambda t: bool(t.strip())))
     reference = reference if len(procountor_text(reference, 10_000).text) <= NAME_LIMIT else "Payroll"
-    return Journal(draw(st.text(min_size=1, max_size=20).filter(str.strip)),
-                   draw(st.text(min_size=1, max_size=20).filter(str.strip)),
-                   RUN, reference, date(2026, 6, 25), tuple(lines[i] for i in order))
+    return Journal(
+        draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+        draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+        RUN,
+        reference,
+        date(2026, 6, 25),
+        tuple(lines[i] for i in order),
+    )
 
 
 mappings = st.builds(
-    lambda center, unit: AdministrationMapping("a", "c", "1", (
-        DimensionMapping("cost_center", center, "KP"), DimensionMapping("cost_unit", unit, "Projekti"))),
-    st.booleans(), st.booleans(),
+    lambda center, unit: AdministrationMapping(
+        "a", "c", "1", (DimensionMapping("cost_center", center, "KP"), DimensionMapping("cost_unit", unit, "Projekti"))
+    ),
+    st.booleans(),
+    st.booleans(),
 )
 
 
@@ -139,7 +152,7 @@ def test_procountor_text_is_storable_bounded_and_stable(text: str, limit: int) -
         assert safe.text == unicodedata.normalize("NFC", text)
 
 
-@given(st.integers(min_value=-10**15, max_value=10**15), st.integers(min_value=0, max_value=8))
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.integers(min_value=0, max_value=8))
 def test_whole_cents_agrees_with_exact_arithmetic(units: int, places: int) -> None:
     value = Decimal(units).scaleb(-places)
     assert whole_cents(value) == (value == value.quantize(CENTS))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pluggy
 
-from hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, specs
-from hookspecs.host import build_plugin_manager
+from nmbrs_hookspecs import ENTRY_POINT_GROUP, PROJECT_NAME, specs
+from nmbrs_hookspecs.host import build_plugin_manager
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.provider import PROCOUNTOR_PROVIDER
 from nmbrs_procountor_plugin.rights import PROCOUNTOR_RIGHT

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from hookspecs import ProblemError, hookimpl
-from hookspecs.host import HostError, ReferenceHost
-from hookspecs.types import (
+from nmbrs_hookspecs import ProblemError, hookimpl
+from nmbrs_hookspecs.host import HostError, ReferenceHost
+from nmbrs_hookspecs.types import (
     AccountStatus,
     Actor,
     AdministrationMapping,

@@ -6,8 +6,8 @@ import multiprocessing
 import threading
 from pathlib import Path
 
-from hookspecs.store import Database, SqliteAuthorizationStateStore, SqliteCredentialStore, SqliteLeaseStore
-from hookspecs.types import AuthorizationState
+from nmbrs_hookspecs.store import Database, SqliteAuthorizationStateStore, SqliteCredentialStore, SqliteLeaseStore
+from nmbrs_hookspecs.types import AuthorizationState
 
 
 class FakeClock:

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, AdministrationMapping, DimensionMapping
-from nmbrs_procountor_plugin.demo_data import COMPANY, june_run
-from nmbrs_procountor_plugin.sandbox import Sandbox
-from nmbrs_procountor_plugin.throttle import TokenBucket, bucket_for
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import Actor, AdministrationMapping, DimensionMapping
+from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
+from nmbrs_procountor_plugin.api.throttle import TokenBucket, bucket_for
+from procountor_sandbox import Sandbox
 from tests.conftest import store_tokens
 
 

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hookspecs.errors import ProblemError
-from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, IntegrationAccount, ProviderConfig
-from nmbrs_procountor_plugin.connection import open_client, token_source
-from nmbrs_procountor_plugin.credentials import TokenRecord
+from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig
+from nmbrs_procountor_plugin.api.connection import open_client, token_source
+from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from tests.conftest import COMPANY_1, COMPANY_2, DEMO_USER, make_host, store_tokens
 
 if TYPE_CHECKING:
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
 TOKEN_PATH = "/api/oauth/token"
 WORKERS = 8

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from hookspecs.types import Problem
+from nmbrs_hookspecs.types import Problem
 
 LANGUAGES: Final = ("en", "nl", "sv", "fi")
 
@@ -42,8 +42,15 @@ class Entry:
         return names
 
 
-def entry(code: str, *, en: tuple[str, str], nl: tuple[str, str], sv: tuple[str, str], fi: tuple[str, str],
-          severity: str = "error") -> Entry:
+def entry(
+    code: str,
+    *,
+    en: tuple[str, str],
+    nl: tuple[str, str],
+    sv: tuple[str, str],
+    fi: tuple[str, str],
+    severity: str = "error",
+) -> Entry:
     """Declare an entry; each language is (message, hint)."""
     return Entry(code, {"en": Text(*en), "nl": Text(*nl), "sv": Text(*sv), "fi": Text(*fi)}, severity)
 
@@ -83,8 +90,9 @@ class _Params(dict[str, object]):
         raise KeyError(f"problem parameter {key!r} was not given")
 
 
-def problem(code: str, locale: str | None, *, field: str | None = None, severity: str | None = None,
-            **params: object) -> Problem:
+def problem(
+    code: str, locale: str | None, *, field: str | None = None, severity: str | None = None, **params: object
+) -> Problem:
     """The problem ``code`` in the actor's language, with ``params`` filled into message and hint."""
     item = catalogue()[code]
     text = item.texts[language(locale)]

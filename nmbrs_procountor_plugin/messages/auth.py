@@ -239,13 +239,21 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.company_changed",
-        en=("You chose {chosen} in Procountor, but the account '{username}' is mapped to Procountor company {mapped}.",
-            "Authorize again and choose the mapped company; to book into another company, create another Procountor account."),
-        nl=("U koos {chosen} in Procountor, maar het account '{username}' is gekoppeld aan Procountor-bedrijf {mapped}.",
-            "Autoriseer opnieuw en kies het gekoppelde bedrijf; maak een ander Procountor-account aan om in een ander bedrijf te boeken."),
-        sv=("Du valde {chosen} i Procountor, men kontot '{username}' är mappat till Procountor-företaget {mapped}.",
-            "Auktorisera igen och välj det mappade företaget; skapa ett annat Procountor-konto för att bokföra i ett annat företag."),
-        fi=("Valitsit Procountorissa yrityksen {chosen}, mutta tili '{username}' on liitetty Procountor-yritykseen {mapped}.",
-            "Valtuuta uudelleen ja valitse liitetty yritys; luo toinen Procountor-tili, jos haluat kirjata toiseen yritykseen."),
+        en=(
+            "You chose {chosen} in Procountor, but the account '{username}' is mapped to Procountor company {mapped}.",
+            "Authorize again and choose the mapped company; to book into another company, create another Procountor account.",
+        ),
+        nl=(
+            "U koos {chosen} in Procountor, maar het account '{username}' is gekoppeld aan Procountor-bedrijf {mapped}.",
+            "Autoriseer opnieuw en kies het gekoppelde bedrijf; maak een ander Procountor-account aan om in een ander bedrijf te boeken.",
+        ),
+        sv=(
+            "Du valde {chosen} i Procountor, men kontot '{username}' är mappat till Procountor-företaget {mapped}.",
+            "Auktorisera igen och välj det mappade företaget; skapa ett annat Procountor-konto för att bokföra i ett annat företag.",
+        ),
+        fi=(
+            "Valitsit Procountorissa yrityksen {chosen}, mutta tili '{username}' on liitetty Procountor-yritykseen {mapped}.",
+            "Valtuuta uudelleen ja valitse liitetty yritys; luo toinen Procountor-tili, jos haluat kirjata toiseen yritykseen.",
+        ),
     ),
 ]

@@ -23,10 +23,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import IntegrationAccount, ProviderConfig
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
-from nmbrs_procountor_plugin.credentials import TokenRecord
+from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from tests.cassette_tests import support
 from tests.cassette_tests.support import SESSION, Origin, unrecorded
 
@@ -126,8 +126,8 @@ class Target:
         return record
 
     def _pts_tokens(self) -> tuple[str, str, int]:
-        from nmbrs_procountor_plugin.environment import endpoints
-        from nmbrs_procountor_plugin.tokens import TokenEndpoint
+        from nmbrs_procountor_plugin.api.environment import endpoints
+        from nmbrs_procountor_plugin.api.tokens import TokenEndpoint
 
         if self._pts_refresh_token is None:
             _env("PROCOUNTOR_REFRESH_TOKEN", "a refresh token of a login to the PTS test company")
@@ -153,7 +153,7 @@ class Target:
         """The callback's query after the admin logged in (the browser part is never recorded)."""
         state = dict(parse_qsl(urlsplit(authorization_url).query))["state"]
         if self.mode == "sandbox":
-            from nmbrs_procountor_plugin.form_browser import log_in
+            from nmbrs_procountor_devtools.form_browser import log_in
 
             with unrecorded():
                 params = log_in(authorization_url, DEMO_USER, DEMO_PASSWORD, self.origin.company_name)
@@ -199,7 +199,7 @@ def allowed_hosts() -> list[str] | None:
 def _no_sandbox_in_replay(monkeypatch: pytest.MonkeyPatch) -> None:
     if RECORDING:
         return
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
     def refuse(self: Any) -> Any:
         raise AssertionError("a cassette test started a sandbox while replaying")
@@ -291,7 +291,7 @@ def target(request: pytest.FixtureRequest, vcr: Any, vcr_cassette_dir: str) -> I
         yield Target("replay", origin)
         return
     if RECORDING == "sandbox":
-        from nmbrs_procountor_plugin.sandbox import Sandbox, SandboxConfig
+        from procountor_sandbox import Sandbox, SandboxConfig
 
         with Sandbox(SandboxConfig(port=support.SANDBOX_PORT, today=support.SANDBOX_TODAY)) as sandbox:
             origin = _recording_origin("sandbox", sandbox)

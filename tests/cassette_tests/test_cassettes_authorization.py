@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, IntegrationAccount
-from nmbrs_procountor_plugin.connection import open_client
-from nmbrs_procountor_plugin.credentials import TokenRecord
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import Actor, IntegrationAccount
+from nmbrs_procountor_plugin.api.connection import open_client
+from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from tests.cassette_tests.conftest import Target
 from tests.cassette_tests.support import REDACTED, all_played, calls, exchanges
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import (
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import (
     Actor,
     AdministrationMapping,
     DimensionMapping,
@@ -23,7 +23,7 @@ from hookspecs.types import (
     JournalLine,
     Period,
 )
-from nmbrs_procountor_plugin.demo_data import COMPANY, june_run
+from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
 from tests.cassette_tests.conftest import Target
 from tests.cassette_tests.support import YEAR, Exchange, all_played, calls, exchanges
 
@@ -84,7 +84,7 @@ def test_june_with_corrections_books_six_receipts(
         assert exchange.status == 200
     assert len(sent[-1].sent["transactions"]) == 9  # June's own run
     # ... and the result reports Procountor's ids and dates from the answers.
-    assert [r.procountor_id for r in result.receipts] == [str(e.answer["id"]) for e in sent]
+    assert [r.external_id for r in result.receipts] == [str(e.answer["id"]) for e in sent]
     assert [r.receipt_date for r in result.receipts] == [date.fromisoformat(d) for d in expected_dates]
     # The preview reads what the export reads (its resend check included), then the export reads again.
     search = f"GET {RECEIPTS} -> 200"
@@ -102,7 +102,7 @@ def test_resending_a_sent_journal_is_already_sent(
 
     assert first.status == "sent"
     assert again.status == "already_sent"
-    assert [r.procountor_id for r in again.receipts] == [r.procountor_id for r in first.receipts]
+    assert [r.external_id for r in again.receipts] == [r.external_id for r in first.receipts]
     second = _second_export(vcr)
     assert all(e.method == "GET" for e in second)  # nothing booked twice
     search = [e for e in second if e.path == RECEIPTS]

@@ -123,7 +123,7 @@ def test_scrubbers_cover_json_with_a_charset_forms_and_responses() -> None:
 def test_replay_blocks_even_loopback_and_refuses_to_start_a_sandbox() -> None:
     with pytest.raises(RuntimeError, match="Network is disabled"):
         socket.create_connection(("127.0.0.1", support.SANDBOX_PORT), timeout=1)
-    from nmbrs_procountor_plugin.sandbox import Sandbox
+    from procountor_sandbox import Sandbox
 
     with pytest.raises(AssertionError, match="started a sandbox while replaying"):
         Sandbox().start()

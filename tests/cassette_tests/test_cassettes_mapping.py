@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from hookspecs.host import ReferenceHost
-from hookspecs.types import Actor, AdministrationMapping, DimensionMapping, IntegrationAccount
-from nmbrs_procountor_plugin.demo_data import COMPANY
+from nmbrs_hookspecs.host import ReferenceHost
+from nmbrs_hookspecs.types import Actor, AdministrationMapping, DimensionMapping, IntegrationAccount
+from nmbrs_procountor_devtools.demo_data import COMPANY
 from tests.cassette_tests.conftest import Target
 from tests.cassette_tests.support import all_played, calls, exchanges
 

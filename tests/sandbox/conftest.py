@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import TODAY, Api, api_for
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 ADMIN, VIEWER = "demo.admin", "demo.viewer"
 BAKERY, CONSULTING = 10001, 10002

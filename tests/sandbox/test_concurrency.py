@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import ADMIN, BAKERY, Api, api_for, receipt, token_request
 

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import BAKERY, Api, receipt
 

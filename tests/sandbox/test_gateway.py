@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import ADMIN, BAKERY, VIEWER, Api, api_for, receipt
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 import requests
 
-from nmbrs_procountor_plugin.sandbox import LoggedRequest, Sandbox, SandboxConfig
+from procountor_sandbox import LoggedRequest, Sandbox, SandboxConfig
 
 from .sandbox_helpers import BAKERY, Api, api_for, receipt
 
@@ -164,7 +164,7 @@ def test_sandbox_imports_nothing_from_the_rest_of_the_plugin() -> None:
     import ast
     import pathlib
 
-    import nmbrs_procountor_plugin.sandbox as package
+    import procountor_sandbox as package
 
     allowed_third_party = {"werkzeug"}
     for source in pathlib.Path(package.__file__).parent.glob("*.py"):

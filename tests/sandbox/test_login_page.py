@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import (
     BAKERY,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox, StateFileError
+from procountor_sandbox import Sandbox, StateFileError
 
 from .sandbox_helpers import ADMIN, BAKERY, TODAY, Api, browser_login, code_from, exchange, receipt, token_request
 
@@ -194,7 +194,7 @@ def test_state_is_saved_after_each_mutating_request(sandbox_factory: Factory, st
 
 @pytest.mark.parametrize("content", ["{not json", '{"format": 1}', "[]", '{"format": 99}'])
 def test_a_corrupt_state_file_is_a_clear_error_naming_the_file(state_path: Path, content: str) -> None:
-    from nmbrs_procountor_plugin.sandbox import SandboxConfig
+    from procountor_sandbox import SandboxConfig
 
     state_path.parent.mkdir(parents=True)
     state_path.write_text(content, encoding="utf-8")
@@ -204,7 +204,7 @@ def test_a_corrupt_state_file_is_a_clear_error_naming_the_file(state_path: Path,
 
 
 def test_an_unreadable_state_file_is_a_clear_error(state_path: Path) -> None:
-    from nmbrs_procountor_plugin.sandbox import SandboxConfig
+    from procountor_sandbox import SandboxConfig
 
     state_path.mkdir(parents=True)  # a directory where the file should be
     with pytest.raises(StateFileError, match="cannot read") as raised:

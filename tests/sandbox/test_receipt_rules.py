@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import BAKERY, Api, receipt
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import ADMIN, BAKERY, CONSULTING, TODAY, VIEWER, Api, api_for
 

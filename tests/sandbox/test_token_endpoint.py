@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from nmbrs_procountor_plugin.sandbox import Sandbox
+from procountor_sandbox import Sandbox
 
 from .sandbox_helpers import (
     ADMIN,

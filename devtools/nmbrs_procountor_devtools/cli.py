@@ -1,0 +1,79 @@
+"""The ``nmbrs-procountor`` command: run the demo, or run the Procountor sandbox on its own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nmbrs-procountor",
+        description="Procountor integration for an Nmbrs-style payroll host: demo and local sandbox.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser(
+        "demo",
+        help="authorize, map and send a June payroll run with corrections to the embedded sandbox",
+        description="Runs the whole product against the embedded Procountor sandbox: the reference host "
+        "loads the plugin, an admin authorizes an account through the login page, maps the company with "
+        "dimensions and sends a June run with corrections for January to May.",
+    )
+    demo.add_argument(
+        "--db",
+        metavar="PATH",
+        help="SQLite file of the host (and, beside it, the sandbox's state); run twice to see "
+        "that the account stays authorized and the journal stays sent. Default: a temporary file.",
+    )
+    demo.add_argument("--json", action="store_true", help="print one machine-readable JSON document instead of tables")
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run the local Procountor sandbox until Ctrl-C",
+        description="Serves a local, strict copy of Procountor's API (login page, OAuth, ledger receipts, "
+        "dimensions, fiscal years) for manual testing and re-recording cassettes.",
+    )
+    sandbox.add_argument("--port", type=int, default=8700, help="port to listen on (default 8700; 0 = any free port)")
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; only change it on a trusted network)"
+    )
+    sandbox.add_argument(
+        "--redirect-uri",
+        default=None,
+        help="the client's single registered redirect URI (default: the sandbox's own default)",
+    )
+    sandbox.add_argument("--token-ttl", type=int, default=3600, help="access-token lifetime in seconds")
+    sandbox.add_argument("--no-rotation", action="store_true", help="keep refresh tokens valid after use")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from nmbrs_procountor_devtools import demo
+
+        return demo.main(args.db, args.json)
+    from procountor_sandbox import Sandbox, SandboxConfig
+
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "access_token_ttl": args.token_ttl,
+        "rotate_refresh_tokens": not args.no_rotation,
+    }
+    if args.redirect_uri:
+        options["redirect_uri"] = args.redirect_uri
+    sb = Sandbox(SandboxConfig(**options))
+    sb.start()
+    print(sb.describe(), flush=True)
+    try:
+        sb.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sb.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

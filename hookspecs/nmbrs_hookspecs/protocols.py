@@ -1,0 +1,105 @@
+"""What the host lends a plugin through the ``host`` hook argument.
+
+The plugin owns no storage: tokens, OAuth states and locks live in the host, which already
+runs many worker processes against one database. These protocols are the whole of what a plugin
+may rely on; the reference host (:mod:`nmbrs_hookspecs.host`) implements them on SQLite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from nmbrs_hookspecs.types import (
+    AdministrationMapping,
+    AuthorizationState,
+    ProviderConfig,
+    StoredCredentials,
+)
+
+
+@runtime_checkable
+class CredentialStore(Protocol):
+    """Per-account token storage with compare-and-swap.
+
+    Two workers that refresh one account at the same moment must not overwrite each other's
+    rotated refresh token; ``put`` therefore succeeds only when the stored version still equals
+    ``expected_version`` (``0`` meaning "nothing stored yet").
+    """
+
+    def get(self, account_id: str) -> StoredCredentials | None:
+        """The stored data and its version, or ``None`` when nothing is stored."""
+        ...
+
+    def put(self, account_id: str, data: Mapping[str, Any], expected_version: int) -> bool:
+        """Store ``data`` if the current version is ``expected_version``; False when another wrote first."""
+        ...
+
+    def delete(self, account_id: str) -> None:
+        """Forget the account's credentials (idempotent)."""
+        ...
+
+
+@runtime_checkable
+class AuthorizationStateStore(Protocol):
+    """Single-use, expiring storage for OAuth ``state`` values bound to an account."""
+
+    def put(self, state: AuthorizationState) -> None:
+        """Keep ``state`` until it is consumed or expires."""
+        ...
+
+    def consume(self, state: str) -> AuthorizationState | None:
+        """Remove and return the state; ``None`` when unknown, already used or expired."""
+        ...
+
+
+@runtime_checkable
+class LeaseStore(Protocol):
+    """Short, expiring mutual exclusion across worker processes.
+
+    An addition to the contract: two workers that send the same journal at the same moment must
+    not both search, find nothing and both post. A lease held by a worker that died expires after
+    ``ttl_seconds``, and the resend check then finishes what it left.
+    """
+
+    def acquire(self, key: str, owner: str, ttl_seconds: float) -> bool:
+        """Take the lease on ``key`` for ``owner`` unless another owner holds an unexpired one."""
+        ...
+
+    def release(self, key: str, owner: str) -> None:
+        """Give the lease back if ``owner`` still holds it."""
+        ...
+
+
+@runtime_checkable
+class MappingDirectory(Protocol):
+    """Read access to the mappings the host has saved.
+
+    An addition to the contract: the rule "one administration per account" can only be checked
+    against the mappings that already exist, and those live in the host.
+    """
+
+    def for_account(self, account_id: str) -> tuple[AdministrationMapping, ...]:
+        """Every saved mapping of ``account_id``."""
+        ...
+
+
+@runtime_checkable
+class PluginHost(Protocol):
+    """The ``host`` argument of every hook that needs the host's services."""
+
+    @property
+    def credentials(self) -> CredentialStore: ...
+
+    @property
+    def authorization_states(self) -> AuthorizationStateStore: ...
+
+    @property
+    def leases(self) -> LeaseStore: ...
+
+    @property
+    def mappings(self) -> MappingDirectory: ...
+
+    def provider_config(self, provider: str) -> ProviderConfig:
+        """The API client configuration the host holds for ``provider``."""
+        ...

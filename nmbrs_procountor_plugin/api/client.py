@@ -1,0 +1,297 @@
+"""A thin, strict HTTP client for the Procountor endpoints the plugin uses.
+
+Why it is shaped this way:
+
+* every call has a timeout (requests has none by default);
+* retries are urllib3's ``Retry``, honouring ``Retry-After``: reads are retried on 429/5xx and
+  connection errors; a write is retried only on 429 (Procountor refused it before processing)
+  or when the connection could not even be opened. Any other failed write surfaces as
+  :class:`ProcountorUnavailable` with ``uncertain=True`` so the caller looks before resending;
+* a 401 triggers one token refresh and one retry; a second 401 means the authorization is gone;
+* GET requests never carry a body (Procountor's gateway answers 403 to that);
+* JSON bodies go out as exact decimals with ``Content-Type: application/json`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, Final, Protocol
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.retry import Retry
+
+from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.api.errors import (
+    FieldError,
+    ProcountorApiError,
+    ProcountorForbidden,
+    ProcountorRateLimited,
+    ProcountorUnauthorized,
+    ProcountorUnavailable,
+)
+from nmbrs_procountor_plugin.api.throttle import TokenBucket
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT: Final = 5.0
+MAX_BATCH: Final = 200
+PAGE_SIZE: Final = 200
+RETRY_AFTER_CAP: Final = 30.0
+
+
+class TokenSource(Protocol):
+    """Where the client gets a valid access token (the token lifecycle module implements it)."""
+
+    def access_token(self) -> str:
+        """A token valid for the next request, refreshed ahead of expiry when needed."""
+        ...
+
+    def refresh_after_rejection(self, rejected: str) -> str:
+        """Procountor refused ``rejected`` (401): a fresh token, unless refreshing is impossible."""
+        ...
+
+    def mark_expired(self) -> None:
+        """Even a fresh token was refused: record that the admin must authorize again.
+
+        Implementations may raise ``ProblemError`` (``procountor.auth.expired``) right away; if
+        they return, the client raises :class:`ProcountorUnauthorized`.
+        """
+        ...
+
+
+class ProcountorRetry(Retry):
+    """Retry reads freely; retry a write only when Procountor said "too many requests"."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        if method.upper() != "GET":
+            return status_code == 429 and bool(self.total)
+        return super().is_retry(method, status_code, has_retry_after)
+
+    def get_retry_after(self, response: Any) -> float | None:
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, RETRY_AFTER_CAP)
+
+
+def retry_policy(total: int = 4) -> ProcountorRetry:
+    return ProcountorRetry(
+        total=total,
+        connect=total,
+        read=total,
+        status=total,
+        backoff_factor=0.3,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def new_http_session(retries: int = 4) -> requests.Session:
+    """A requests session with Procountor's retry policy mounted for http and https."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry_policy(retries))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the connection could not be opened at all, so the request never left."""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, NewConnectionError)
+
+
+def parse_errors(response: requests.Response) -> tuple[tuple[FieldError, ...], str]:
+    """Procountor's error list, or a short excerpt when the body is not the documented shape."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = " ".join(response.text.split())
+        return (), text[:160]
+    errors: list[FieldError] = []
+    if isinstance(body, dict):
+        for item in body.get("errors") or []:
+            if isinstance(item, dict):
+                errors.append(
+                    FieldError(
+                        status=int(item.get("status") or response.status_code),
+                        field=item.get("field") or None,
+                        message=str(item.get("message") or ""),
+                    )
+                )
+        if not errors and body.get("error"):
+            errors.append(FieldError(response.status_code, None, str(body.get("error_description") or body["error"])))
+        if not errors and body.get("message"):
+            errors.append(FieldError(response.status_code, None, str(body["message"])))
+    return tuple(errors), ""
+
+
+class ProcountorClient:
+    """Calls to one Procountor company's API with one authorization."""
+
+    def __init__(
+        self,
+        api_url: str,
+        tokens: TokenSource,
+        *,
+        timeout: float = 30.0,
+        session: requests.Session | None = None,
+        throttle: TokenBucket | None = None,
+    ) -> None:
+        self._api = api_url.rstrip("/")
+        self._throttle = throttle
+        self._tokens = tokens
+        self._timeout = (CONNECT_TIMEOUT, timeout)
+        self._http = session or new_http_session()
+        self.request_count = 0
+
+    # ------------------------------------------------------------------ transport
+
+    def _send(
+        self, method: str, path: str, token: str, params: Mapping[str, Any] | None, body: str | None
+    ) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        self.request_count += 1
+        if self._throttle is not None:
+            self._throttle.take()
+        try:
+            return self._http.request(
+                method,
+                f"{self._api}{path}",
+                params=params,
+                data=body.encode("utf-8") if body is not None else None,
+                headers=headers,
+                timeout=self._timeout,
+            )
+        except requests.exceptions.ConnectTimeout as exc:
+            raise ProcountorUnavailable(f"{method} {path}: could not connect in time", uncertain=False) from exc
+        except requests.exceptions.Timeout as exc:
+            raise ProcountorUnavailable(
+                f"{method} {path}: no answer in time", uncertain=method != "GET", still_running=method != "GET"
+            ) from exc
+        except requests.exceptions.ConnectionError as exc:
+            # A refused connection means nothing was sent; a reset or a drop may come after the
+            # request was processed, so a write must be looked up before it is sent again.
+            raise ProcountorUnavailable(
+                f"{method} {path}: connection failed", uncertain=method != "GET" and not _never_sent(exc)
+            ) from exc
+        except requests.exceptions.RetryError as exc:
+            raise ProcountorUnavailable(f"{method} {path}: gave up after retries", uncertain=method != "GET") from exc
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> Any:
+        """Send one call (refreshing the token once on 401) and return the parsed JSON answer."""
+        if method == "GET" and json_body is not None:
+            raise ValueError("GET requests must not carry a body (Procountor answers 403)")
+        body = None if json_body is None else exact_json.dumps(json_body)
+        token = self._tokens.access_token()
+        response = self._send(method, path, token, params, body)
+        if response.status_code == 401:
+            token = self._tokens.refresh_after_rejection(token)
+            response = self._send(method, path, token, params, body)
+            if response.status_code == 401:
+                self._tokens.mark_expired()
+        return self._answer(method, path, response)
+
+    @staticmethod
+    def _answer(method: str, path: str, response: requests.Response) -> Any:
+        status = response.status_code
+        if 200 <= status < 300:
+            if not response.content:
+                return None
+            try:
+                return exact_json.loads(response.content)
+            except ValueError as exc:
+                raise ProcountorApiError(status, (), f"{method} {path}: answer is not JSON") from exc
+        errors, excerpt = parse_errors(response)
+        log.info("procountor %s %s -> %s %s", method, path, status, "; ".join(e.message for e in errors) or excerpt)
+        if status == 401:
+            raise ProcountorUnauthorized(status, errors, excerpt)
+        if status == 403:
+            raise ProcountorForbidden(status, errors, excerpt)
+        if status == 429:
+            raise ProcountorRateLimited(status, errors, excerpt)
+        if status >= 500:
+            raise ProcountorUnavailable(f"{method} {path}: HTTP {status} {excerpt}".strip(), uncertain=method != "GET")
+        raise ProcountorApiError(status, errors, excerpt)
+
+    # ------------------------------------------------------------------ endpoints
+
+    def company(self) -> dict[str, Any]:
+        return dict(self.request("GET", "/company"))
+
+    def session_info(self) -> dict[str, Any]:
+        return dict(self.request("GET", "/sessioninfo"))
+
+    def user_rights(self) -> dict[str, Any]:
+        return dict(self.request("GET", "/users/rights"))
+
+    def chart_of_accounts(self) -> list[dict[str, Any]]:
+        return list(self.request("GET", "/coa").get("ledgerAccounts") or [])
+
+    def dimensions(self) -> list[dict[str, Any]]:
+        return list(self.request("GET", "/dimensions") or [])
+
+    def create_dimension_item(self, dimension_id: int, code_name: str, description: str) -> dict[str, Any]:
+        return dict(
+            self.request(
+                "POST",
+                f"/dimensions/{dimension_id}/items",
+                json_body={"codeName": code_name, "description": description},
+            )
+        )
+
+    def fiscal_years(self) -> list[dict[str, Any]]:
+        return list(self.request("GET", "/fiscalyears").get("fiscalYears") or [])
+
+    def search_journal_receipts(self, start: date, end: date) -> list[dict[str, Any]]:
+        """Every JOURNAL receipt dated in [start, end], all pages."""
+        found: list[dict[str, Any]] = []
+        page = 0
+        while True:
+            answer = self.request(
+                "GET",
+                "/ledgerreceipts",
+                params={
+                    "types": "JOURNAL",
+                    "startDate": start.isoformat(),
+                    "endDate": end.isoformat(),
+                    "size": PAGE_SIZE,
+                    "page": page,
+                },
+            )
+            results = list(answer.get("results") or [])
+            found.extend(results)
+            meta = answer.get("meta") or {}
+            if len(results) < PAGE_SIZE or len(found) >= int(meta.get("totalCount", len(found))):
+                return found
+            page += 1
+
+    def ledger_receipts(self, ids: Iterable[int | str]) -> list[dict[str, Any]]:
+        """Full receipts by id, in batches of at most 200 (one id answers an object, several a list)."""
+        wanted = [str(i) for i in ids]
+        receipts: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), MAX_BATCH):
+            batch = wanted[start : start + MAX_BATCH]
+            answer = self.request("GET", f"/ledgerreceipts/{','.join(batch)}")
+            receipts.extend(answer if isinstance(answer, list) else [answer])
+        return receipts
+
+    def create_ledger_receipt(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(self.request("POST", "/ledgerreceipts", json_body=payload))
+
+    def approve_ledger_receipt(self, receipt_id: int | str) -> None:
+        self.request("PUT", f"/ledgerreceipts/{receipt_id}/approve")

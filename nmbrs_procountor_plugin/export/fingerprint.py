@@ -1,0 +1,125 @@
+"""The fingerprint the plugin writes into each receipt so a resend recognises its own work.
+
+Procountor has no idempotency key and no search by name (reference §3b), so a receipt that was
+created by an attempt whose answer got lost can only be recognised by reading it back. Each receipt
+carries, in its unprinted ``invoiceNotes`` field, one line::
+
+    nmbrs-procountor/1 company=<id> run=<id> period=2026-06 digest=<sha256 hex>
+
+``company`` and ``run`` are percent-encoded (``urllib.parse.quote`` with nothing safe), so any id
+is written as plain ASCII without spaces: it survives Windows-1252 and cannot break the line
+apart. The digest covers the receipt's rows in the HOST's terms (account, exact amount,
+description as sent, cost-center and cost-unit codes), not Procountor's dimension item ids: items
+that a first attempt had to create get new ids, and the same journal must still be recognised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+from urllib.parse import quote, unquote
+
+from nmbrs_hookspecs.types import Period
+from nmbrs_procountor_plugin.export.text import NOTES_LIMIT
+
+MARKER: Final = "nmbrs-procountor"
+VERSION: Final = 1
+
+_HEX = re.compile(r"[0-9a-f]{16,}")
+_LINE = re.compile(
+    r"nmbrs-procountor/(?P<version>\d+)\s+company=(?P<company>\S+)\s+run=(?P<run>\S+)"
+    r"\s+period=(?P<period>\d{4}-\d{2})\s+digest=(?P<digest>[0-9a-fA-F]{16,})"
+)
+
+
+@dataclass(frozen=True)
+class HostRow:
+    """One receipt row in the host's terms: what the digest covers.
+
+    ``cost_center``/``cost_unit`` are the host codes sent as dimensions, or None when the line has
+    none or that dimension kind is not enabled in the mapping (then nothing is sent for it).
+    """
+
+    account: str
+    amount: Decimal
+    description: str
+    cost_center: str | None
+    cost_unit: str | None
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Who made a receipt (company, run), for which period, and a digest of its rows."""
+
+    run_id: str
+    company_id: str
+    period: Period
+    digest: str
+
+    def __post_init__(self) -> None:
+        if not self.run_id or not self.company_id:
+            raise ValueError("Fingerprint: run_id and company_id must not be empty")
+        if not isinstance(self.period, Period):
+            raise TypeError(f"Fingerprint.period={self.period!r}: expected Period")
+        if not _HEX.fullmatch(self.digest):
+            raise ValueError(f"Fingerprint.digest={self.digest!r}: expected at least 16 lowercase hex digits")
+
+    def text(self) -> str:
+        """The line for ``invoiceNotes``: ASCII only, far below Procountor's 10,000 characters.
+
+        Raises ValueError for ids so long that the line would not fit (host ids are short; an id
+        of thousands of characters is a host bug, and a cut fingerprint would never match).
+        """
+        line = (
+            f"{MARKER}/{VERSION} company={quote(self.company_id, safe='')} run={quote(self.run_id, safe='')} "
+            f"period={self.period} digest={self.digest}"
+        )
+        if len(line) > NOTES_LIMIT:
+            raise ValueError(f"fingerprint of {len(line)} characters exceeds invoiceNotes' {NOTES_LIMIT}")
+        return line
+
+    def same_origin(self, other: Fingerprint) -> bool:
+        """Same company, run and period: the receipt this attempt would make, whatever its rows."""
+        return (self.company_id, self.run_id, self.period) == (other.company_id, other.run_id, other.period)
+
+
+def parse_fingerprint(text: str | None) -> Fingerprint | None:
+    """The fingerprint in a receipt's ``invoiceNotes``, or None when the receipt is not ours.
+
+    Tolerant on purpose: the line may sit among other notes (an accountant may add some), and
+    whitespace may have been changed. A later format version is not ours to interpret: None.
+    """
+    if not text:
+        return None
+    match = _LINE.search(text)
+    if match is None or int(match.group("version")) != VERSION:
+        return None
+    try:
+        return Fingerprint(
+            run_id=unquote(match.group("run")),
+            company_id=unquote(match.group("company")),
+            period=Period.parse(match.group("period")),
+            digest=match.group("digest").lower(),
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+def _amount_text(amount: Decimal) -> str:
+    # Two decimals exactly, so 10.5 and 10.50 (the same booking) hash alike; the amount has at
+    # most two decimals after validation, so quantize is exact here.
+    return format(amount.quantize(Decimal("0.01")), "f")
+
+
+def rows_digest(rows: Iterable[HostRow]) -> str:
+    """SHA-256 (hex) over the rows in order, in host terms; stable across Procountor item ids."""
+    canonical = [
+        [row.account, _amount_text(row.amount), row.description, row.cost_center, row.cost_unit] for row in rows
+    ]
+    data = json.dumps(canonical, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("ascii")).hexdigest()

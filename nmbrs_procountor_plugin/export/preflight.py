@@ -1,0 +1,300 @@
+"""Pre-flight: everything Procountor would refuse, found before the first write.
+
+A payroll journal that is refused halfway leaves the books half done, so the export reads
+Procountor's master data first, once each (user rights, chart of accounts, dimensions, fiscal
+years), and reports every problem in one answer. Only when nothing blocks does anything get
+written; the one write allowed here is creating missing dimension items, and only when the
+account's setting asks for it and the caller is really exporting (not previewing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+from nmbrs_hookspecs.types import AdministrationMapping, HostCompany, Problem
+from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
+from nmbrs_procountor_plugin.export.planning import DimensionTarget
+from nmbrs_procountor_plugin.mapping.dimensions import Dimension, closest_name, find_dimension, parse_dimensions
+from nmbrs_procountor_plugin.messages import problem
+from nmbrs_procountor_plugin.messages.mapping import kind_word
+
+KINDS: Final = ("cost_center", "cost_unit")
+PLACEHOLDER_ITEM_ID: Final = 0  # preview only: an item the export will create first
+
+
+@dataclass(frozen=True)
+class FiscalPeriod:
+    start: date
+    end: date
+    status: str
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    start: date
+    end: date
+    is_open: bool
+    periods: tuple[FiscalPeriod, ...]
+
+
+def parse_fiscal_years(raw: Iterable[Mapping[str, Any]]) -> tuple[FiscalYear, ...]:
+    return tuple(
+        FiscalYear(
+            start=date.fromisoformat(str(fy["startDate"])),
+            end=date.fromisoformat(str(fy["endDate"])),
+            is_open=bool(fy.get("isOpen", True)),
+            periods=tuple(
+                FiscalPeriod(
+                    date.fromisoformat(str(tp["startDate"])),
+                    date.fromisoformat(str(tp["endDate"])),
+                    str(tp.get("status") or "OPEN"),
+                )
+                for tp in fy.get("trackingPeriods") or []
+            ),
+        )
+        for fy in raw
+    )
+
+
+@dataclass
+class Preflight:
+    """What the reads found: problems, and the dimension targets the receipts need."""
+
+    problems: list[Problem] = field(default_factory=list)
+    targets: dict[tuple[str, str], DimensionTarget] = field(default_factory=dict)
+
+    def resolve(self, kind: str, code: str) -> DimensionTarget | None:
+        return self.targets.get((kind, code))
+
+
+def _line_numbers(indexes: Iterable[int]) -> str:
+    return ", ".join(str(i + 1) for i in sorted(set(indexes)))
+
+
+def check_rights(rights: Mapping[str, Any], locale: str | None) -> list[Problem]:
+    accounting = (rights.get("rights") or {}).get("accounting") or {}
+    level = str(accounting.get("journalReceipts") or "NO_ACCESS")
+    if level == "ALL_RIGHTS":
+        return []
+    return [problem("procountor.rights.journal_receipts", locale, level=level, field="procountor.user")]
+
+
+def check_accounts(
+    lines: Sequence[IndexedLine], chart: Iterable[Mapping[str, Any]], locale: str | None
+) -> list[Problem]:
+    active = {str(a.get("ledgerAccountCode")): bool(a.get("active", True)) for a in chart}
+    by_account: dict[str, list[int]] = defaultdict(list)
+    for item in lines:
+        by_account[item.line.ledger_account.strip()].append(item.index)
+    problems: list[Problem] = []
+    for account, indexes in sorted(by_account.items()):
+        field_path = f"lines[{indexes[0]}].ledger_account"
+        if account not in active:
+            problems.append(
+                problem(
+                    "procountor.account.unknown",
+                    locale,
+                    account=account,
+                    lines=_line_numbers(indexes),
+                    field=field_path,
+                )
+            )
+        elif not active[account]:
+            problems.append(
+                problem(
+                    "procountor.account.inactive",
+                    locale,
+                    account=account,
+                    lines=_line_numbers(indexes),
+                    field=field_path,
+                )
+            )
+    return problems
+
+
+def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], locale: str | None) -> list[Problem]:
+    problems: list[Problem] = []
+    for day in sorted(set(receipt_dates)):
+        year = next((fy for fy in years if fy.start <= day <= fy.end), None)
+        if year is None:
+            problems.append(
+                problem(
+                    "procountor.period.no_fiscal_year",
+                    locale,
+                    date=day.isoformat(),
+                    field=f"receipts[{day.isoformat()}].receiptDate",
+                )
+            )
+            continue
+        period = next((tp for tp in year.periods if tp.start <= day <= tp.end), None)
+        if not year.is_open or (period is not None and period.status == "CLOSED"):
+            start, end = (period.start, period.end) if period else (year.start, year.end)
+            problems.append(
+                problem(
+                    "procountor.period.closed",
+                    locale,
+                    date=day.isoformat(),
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                    field=f"receipts[{day.isoformat()}].receiptDate",
+                )
+            )
+    return problems
+
+
+def _descriptions(company: HostCompany, kind: str) -> dict[str, str]:
+    pairs = company.cost_centers if kind == "cost_center" else company.cost_units
+    return dict(pairs)
+
+
+def _code_of(item: IndexedLine, kind: str) -> str | None:
+    return item.line.cost_center if kind == "cost_center" else item.line.cost_unit
+
+
+def resolve_dimensions(
+    client: ProcountorClient,
+    dimensions: Sequence[Dimension],
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    lines: Sequence[IndexedLine],
+    *,
+    create_missing: bool,
+    dry_run: bool,
+    locale: str | None,
+    found: Preflight,
+) -> None:
+    """Find the Procountor item of every cost object the journal uses, creating it if allowed."""
+    claimed: dict[int, str] = {}  # dimension id -> the kind already booked to it
+    for kind in KINDS:
+        dimension_mapping = mapping.dimension(kind)
+        if dimension_mapping is None:
+            continue
+        used: dict[str, list[int]] = defaultdict(list)
+        for item in lines:
+            code = _code_of(item, kind)
+            if code:
+                used[code].append(item.index)
+        if not used:
+            continue
+        dimension = find_dimension(dimensions, dimension_mapping.description)
+        if dimension is None:
+            found.problems.append(
+                problem(
+                    "procountor.dimension.not_found",
+                    locale,
+                    name=dimension_mapping.description,
+                    closest=closest_name(dimensions, dimension_mapping.description) or "-",
+                    existing=", ".join(d.name for d in dimensions) or "-",
+                    field=f"dimensions.{kind}",
+                )
+            )
+            continue
+        if dimension.id in claimed:
+            # A row carries one item per dimension: the second kind would overwrite the first.
+            found.problems.append(
+                problem(
+                    "procountor.mapping.dimension_used_twice",
+                    locale,
+                    kind=kind_word(kind, locale),
+                    other_kind=kind_word(claimed[dimension.id], locale),
+                    dimension=dimension.name,
+                    field=f"dimensions.{kind}",
+                )
+            )
+            continue
+        claimed[dimension.id] = kind
+        descriptions = _descriptions(company, kind)
+        for code, indexes in sorted(used.items()):
+            description = descriptions.get(code, "")
+            match = dimension.item_for(code, description)
+            field_path = f"lines[{indexes[0]}].{kind}"
+            if match is not None and match.active:
+                found.targets[(kind, code)] = DimensionTarget(dimension.id, match.id)
+            elif match is not None:
+                found.problems.append(
+                    problem(
+                        "procountor.dimension.item_inactive",
+                        locale,
+                        item_code=code,
+                        dimension=dimension.name,
+                        lines=_line_numbers(indexes),
+                        field=field_path,
+                    )
+                )
+            elif not create_missing:
+                found.problems.append(
+                    problem(
+                        "procountor.dimension.item_missing",
+                        locale,
+                        item_code=code,
+                        dimension=dimension.name,
+                        lines=_line_numbers(indexes),
+                        field=field_path,
+                    )
+                )
+            elif dry_run:
+                found.targets[(kind, code)] = DimensionTarget(dimension.id, PLACEHOLDER_ITEM_ID)
+                found.problems.append(
+                    problem(
+                        "procountor.dimension.item_will_be_created",
+                        locale,
+                        item_code=code,
+                        dimension=dimension.name,
+                        field=field_path,
+                    )
+                )
+            else:
+                created = client.create_dimension_item(dimension.id, code, description or code)
+                found.targets[(kind, code)] = DimensionTarget(dimension.id, int(created["id"]))
+                found.problems.append(
+                    problem(
+                        "procountor.dimension.item_created",
+                        locale,
+                        item_code=code,
+                        dimension=dimension.name,
+                        field=field_path,
+                    )
+                )
+
+
+def run_preflight(
+    client: ProcountorClient,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    lines: Sequence[IndexedLine],
+    receipt_dates: Iterable[date],
+    *,
+    create_missing: bool,
+    dry_run: bool,
+    locale: str | None,
+) -> Preflight:
+    """Read each master-data resource once and report every problem found in them."""
+    found = Preflight()
+    found.problems.extend(check_rights(client.user_rights(), locale))
+    found.problems.extend(check_accounts(lines, client.chart_of_accounts(), locale))
+    dimensions: tuple[Dimension, ...] = ()
+    if any(mapping.dimension(kind) for kind in KINDS):
+        dimensions = parse_dimensions(client.dimensions())
+    found.problems.extend(check_dates(receipt_dates, parse_fiscal_years(client.fiscal_years()), locale))
+    blocked = any(p.blocking for p in found.problems)
+    # Items are created only when nothing else stands in the way: a refused export leaves no trace.
+    resolve_dimensions(
+        client,
+        dimensions,
+        mapping,
+        company,
+        lines,
+        create_missing=create_missing,
+        dry_run=dry_run or blocked,
+        locale=locale,
+        found=found,
+    )
+    return found
+
+
+__all__ = ["FiscalYear", "Preflight", "parse_fiscal_years", "run_preflight"]

@@ -1,0 +1,1 @@
+"""Administration mapping: one host company to one Procountor company, cost objects to dimensions."""
