@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from nmbrs_hookspecs import ProblemError, hookimpl
+from nmbrs_hookspecs.booking import BookedReceipt, RunKey, SentState
 from nmbrs_hookspecs.host import HostError, ReferenceHost
 from nmbrs_hookspecs.types import (
     AccountStatus,
@@ -129,7 +130,9 @@ def test_two_plugins_declaring_one_right_are_refused(spy: SpyPlugin) -> None:
         ReferenceHost(load_entrypoints=False, plugins=[(spy, "spy"), (SpyPlugin(), "spy-2")])
 
 
-def test_export_needs_a_saved_mapping_and_keeps_the_sent_status(spy_host: ReferenceHost, spy: SpyPlugin) -> None:
+def test_export_needs_a_saved_mapping_and_the_sent_status_comes_from_the_ledger(
+    spy_host: ReferenceHost, spy: SpyPlugin
+) -> None:
     account = spy_host.create_account(WRITER, "spy", "user")
     company = HostCompany("c1", "Bakery")
     journal = Journal(
@@ -150,7 +153,14 @@ def test_export_needs_a_saved_mapping_and_keeps_the_sent_status(spy_host: Refere
     assert spy.calls == []
     result = spy_host.export_journal(WRITER, account.id, company, journal)
     assert result.status == "sent"
-    assert spy_host.sent_status(READER, account.id, "c1", "run-6") == result
+    # The spy booked nothing in the ledger: its answer alone does not make the journal sent.
+    run = RunKey(account.id, "c1", "run-6")
+    assert spy_host.sent_status(READER, account.id, "c1", "run-6").state is SentState.NOT_SENT
+    spy_host.ledger.plan(run, [Period(2026, 6)])
+    booked = BookedReceipt("77", date(2026, 6, 25), "June", "ab" * 32, Decimal("1.00"))
+    spy_host.ledger.record_receipt(run, Period(2026, 6), booked)
+    status = spy_host.sent_status(READER, account.id, "c1", "run-6")
+    assert (status.state, [r.external_id for r in status.receipts]) == (SentState.SENT, ["77"])
 
 
 class WrongAnswerPlugin(SpyPlugin):

@@ -17,6 +17,8 @@ from typing import Any
 import pluggy
 
 from nmbrs_hookspecs import specs
+from nmbrs_hookspecs.booking import Attempt, RunKey, SentStatus, derive_sent_status
+from nmbrs_hookspecs.booking_store import SqliteAttemptHistory, SqliteBookingLedger
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.markers import ENTRY_POINT_GROUP, PROJECT_NAME
 from nmbrs_hookspecs.store import (
@@ -25,7 +27,6 @@ from nmbrs_hookspecs.store import (
     SqliteAccountStore,
     SqliteAuthorizationStateStore,
     SqliteCredentialStore,
-    SqliteExportResultStore,
     SqliteLeaseStore,
     SqliteMappingStore,
 )
@@ -117,7 +118,8 @@ class ReferenceHost:
         self._leases = SqliteLeaseStore(self.db, clock)
         self._mappings = SqliteMappingStore(self.db)
         self.accounts = SqliteAccountStore(self.db)
-        self.results = SqliteExportResultStore(self.db, clock)
+        self._ledger = SqliteBookingLedger(self.db, clock)
+        self._attempts = SqliteAttemptHistory(self.db)
         self.rights = self._collect_rights()
         self.providers = self._collect_providers()
 
@@ -138,6 +140,14 @@ class ReferenceHost:
     @property
     def mappings(self) -> SqliteMappingStore:
         return self._mappings
+
+    @property
+    def ledger(self) -> SqliteBookingLedger:
+        return self._ledger
+
+    @property
+    def attempts(self) -> SqliteAttemptHistory:
+        return self._attempts
 
     def provider_config(self, provider: str) -> ProviderConfig:
         try:
@@ -299,15 +309,30 @@ class ReferenceHost:
         return self._answer("nmbrs_journal_export_preview", plan, ExportPlan)  # type: ignore[no-any-return]
 
     def export_journal(self, actor: Actor, account_id: str, company: HostCompany, journal: Journal) -> ExportResult:
-        """Send the journal and keep the result as its sent status (what the logo shows)."""
-        args = self._export_args(actor, account_id, company, journal, "export_journal")
-        result = self._answer("nmbrs_journal_export", self.pm.hook.nmbrs_journal_export(**args), ExportResult)
-        self.results.save(account_id, company.id, journal.run_id, result)
-        return result  # type: ignore[no-any-return]
+        """Send the journal; the answer is this attempt's outcome, not the journal's sent status.
 
-    def sent_status(self, actor: Actor, account_id: str, company_id: str, run_id: str) -> ExportResult | None:
+        The plugin records what it booked in :attr:`ledger` and the attempt in :attr:`attempts`;
+        :meth:`sent_status` derives the logo from the ledger.
+        """
+        args = self._export_args(actor, account_id, company, journal, "export_journal")
+        answer = self.pm.hook.nmbrs_journal_export(**args)
+        return self._answer("nmbrs_journal_export", answer, ExportResult)  # type: ignore[no-any-return]
+
+    def sent_status(self, actor: Actor, account_id: str, company_id: str, run_id: str) -> SentStatus:
+        """What the journal's logo shows: derived from the booking ledger, with the last attempt beside it.
+
+        A failed or blocked attempt after a successful one shows as ``last_attempt`` and never
+        turns a booked run into an unsent one.
+        """
         self._guarded(actor, account_id, "sent_status")
-        return self.results.get(account_id, company_id, run_id)
+        run = RunKey(account_id, company_id, run_id)
+        latest = self._attempts.for_run(run, limit=1)
+        return derive_sent_status(self._ledger.planned(run), self._ledger.records(run), latest[0] if latest else None)
+
+    def attempt_history(self, actor: Actor, account_id: str, company_id: str, run_id: str) -> tuple[Attempt, ...]:
+        """Every preview and export of the run, newest first: the "Errors" section and the audit trail."""
+        self._guarded(actor, account_id, "sent_status")
+        return self._attempts.for_run(RunKey(account_id, company_id, run_id))
 
     def close(self) -> None:
         self.db.close()

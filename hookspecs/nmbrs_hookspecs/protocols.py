@@ -7,12 +7,21 @@ may rely on; the reference host (:mod:`nmbrs_hookspecs.host`) implements them on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from nmbrs_hookspecs.booking import (
+    AttachmentRecord,
+    Attempt,
+    BookedReceipt,
+    BookingIntent,
+    BookingRecord,
+    RunKey,
+)
 from nmbrs_hookspecs.types import (
     AdministrationMapping,
     AuthorizationState,
+    Period,
     ProviderConfig,
     StoredCredentials,
 )
@@ -85,6 +94,89 @@ class MappingDirectory(Protocol):
 
 
 @runtime_checkable
+class BookingLedger(Protocol):
+    """What of each run is booked in the accounting system: the first answer, before any search.
+
+    Keyed by :class:`~nmbrs_hookspecs.booking.RunKey` (account + host company + run id) and
+    period. The plugin records an intent before it sends a period and the receipt after; a record
+    is only ever moved forward by the calls below, each one atomic across worker processes, so a
+    failed or blocked attempt can never make a booked period look unbooked.
+
+    States (:class:`~nmbrs_hookspecs.booking.BookingState`): no record = never sent;
+    ``intended`` = sent or about to be, outcome unknown until the plugin looks; ``booked`` = the
+    receipt is known; ``invalidated`` = it was booked and then invalidated, so the period may be
+    booked again. Attachments hang on a booked period's receipt.
+    """
+
+    def plan(self, run: RunKey, periods: Sequence[Period]) -> None:
+        """Remember the periods the run books, as its latest export planned them (replaces the last plan).
+
+        The host derives "sent" (every planned period booked) from it and the records.
+        """
+        ...
+
+    def planned(self, run: RunKey) -> tuple[Period, ...]:
+        """The periods of the latest plan, earliest first; empty when the run was never planned."""
+        ...
+
+    def records(self, run: RunKey) -> tuple[BookingRecord, ...]:
+        """Every period's record of the run, earliest period first."""
+        ...
+
+    def record_intent(self, run: RunKey, period: Period, intent: BookingIntent) -> bool:
+        """Before sending ``period``: store the intent, unless the period is booked.
+
+        Replaces an earlier intent or an invalidated record. Returns False, changing nothing, when
+        the period is already booked (another worker finished it).
+        """
+        ...
+
+    def record_receipt(self, run: RunKey, period: Period, receipt: BookedReceipt) -> None:
+        """After sending, or on finding the receipt: ``period`` is booked as ``receipt``.
+
+        Idempotent for the same receipt. Raises ValueError, changing nothing, when the period is
+        already booked as another receipt: two receipts for one period is the duplicate the
+        ledger exists to prevent, and the caller must not hide it.
+        """
+        ...
+
+    def clear_intent(self, run: RunKey, period: Period, attempt_id: str) -> None:
+        """The send of ``attempt_id`` certainly did not land: forget its intent.
+
+        A booked record, or an intent of another attempt, is left alone.
+        """
+        ...
+
+    def mark_invalidated(self, run: RunKey, period: Period, external_id: str) -> bool:
+        """``booked`` -> ``invalidated`` when the period is still booked as ``external_id``; False otherwise."""
+        ...
+
+    def add_attachment(self, run: RunKey, period: Period, attachment: AttachmentRecord) -> None:
+        """Record a document attached to the period's booked receipt (idempotent on its external id).
+
+        Raises ValueError when the period is not booked.
+        """
+        ...
+
+
+@runtime_checkable
+class AttemptHistory(Protocol):
+    """Every preview, export and undo of a run, kept apart from what is booked.
+
+    What a host shows as the run's error section and audit trail. An attempt never changes the
+    sent status; that comes from the :class:`BookingLedger`.
+    """
+
+    def record(self, attempt: Attempt) -> None:
+        """Keep ``attempt`` (one record per attempt id; recording it again replaces it)."""
+        ...
+
+    def for_run(self, run: RunKey, limit: int = 50) -> tuple[Attempt, ...]:
+        """The run's attempts, newest first, at most ``limit``."""
+        ...
+
+
+@runtime_checkable
 class PluginHost(Protocol):
     """The ``host`` argument of every hook that needs the host's services."""
 
@@ -99,6 +191,12 @@ class PluginHost(Protocol):
 
     @property
     def mappings(self) -> MappingDirectory: ...
+
+    @property
+    def ledger(self) -> BookingLedger: ...
+
+    @property
+    def attempts(self) -> AttemptHistory: ...
 
     def provider_config(self, provider: str) -> ProviderConfig:
         """The API client configuration the host holds for ``provider``."""

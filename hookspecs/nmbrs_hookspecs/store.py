@@ -1,4 +1,4 @@
-"""SQLite persistence of the reference host: accounts, credentials, states, leases, mappings, results.
+"""SQLite persistence of the reference host: accounts, credentials, states, leases, mappings.
 
 A file database is shared by every worker process of the host (WAL mode, one short transaction
 per operation, ``BEGIN IMMEDIATE`` wherever a read decides a write), so compare-and-swap and
@@ -14,8 +14,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +21,7 @@ from nmbrs_hookspecs.types import (
     AdministrationMapping,
     AuthorizationState,
     DimensionMapping,
-    ExportResult,
     IntegrationAccount,
-    Period,
-    Problem,
-    SentReceipt,
     StoredCredentials,
 )
 
@@ -49,10 +43,6 @@ CREATE TABLE IF NOT EXISTS leases (
 CREATE TABLE IF NOT EXISTS mappings (
     account_id TEXT NOT NULL, company_id TEXT NOT NULL, administration_id TEXT NOT NULL,
     dimensions TEXT NOT NULL, PRIMARY KEY (account_id, company_id)
-);
-CREATE TABLE IF NOT EXISTS export_results (
-    account_id TEXT NOT NULL, company_id TEXT NOT NULL, run_id TEXT NOT NULL,
-    result TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (account_id, company_id, run_id)
 );
 """
 
@@ -260,72 +250,3 @@ class SqliteMappingStore:
             AdministrationMapping(r[0], r[1], r[2], tuple(DimensionMapping(**d) for d in json.loads(r[3])))
             for r in rows
         ]
-
-
-def result_to_json(result: ExportResult) -> str:
-    """Serialise a result for storage; amounts stay exact decimal strings."""
-    return json.dumps(
-        {
-            "status": result.status,
-            "receipts": [
-                {
-                    "period": str(r.period),
-                    "external_id": r.external_id,
-                    "receipt_date": r.receipt_date.isoformat(),
-                    "name": r.name,
-                    "total": str(r.total),
-                    "status": r.status,
-                }
-                for r in result.receipts
-            ],
-            "problems": [
-                {"code": p.code, "message": p.message, "field": p.field, "hint": p.hint, "severity": p.severity}
-                for p in result.problems
-            ],
-        }
-    )
-
-
-def result_from_json(text: str) -> ExportResult:
-    raw = json.loads(text)
-    return ExportResult(
-        status=raw["status"],
-        receipts=tuple(
-            SentReceipt(
-                period=Period.parse(r["period"]),
-                external_id=r["external_id"],
-                receipt_date=date.fromisoformat(r["receipt_date"]),
-                name=r["name"],
-                total=Decimal(r["total"]),
-                status=r["status"],
-            )
-            for r in raw["receipts"]
-        ),
-        problems=tuple(Problem(**p) for p in raw["problems"]),
-    )
-
-
-class SqliteExportResultStore:
-    """The sent status of each journal: the latest export result per account, company and run."""
-
-    def __init__(self, db: Database, clock: Clock = time.time) -> None:
-        self._db = db
-        self._clock = clock
-
-    def save(self, account_id: str, company_id: str, run_id: str, result: ExportResult) -> None:
-        with self._db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO export_results (account_id, company_id, run_id, result, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(account_id, company_id, run_id) DO UPDATE SET "
-                "result = excluded.result, updated_at = excluded.updated_at",
-                (account_id, company_id, run_id, result_to_json(result), self._clock()),
-            )
-
-    def get(self, account_id: str, company_id: str, run_id: str) -> ExportResult | None:
-        with self._db.transaction() as conn:
-            row = conn.execute(
-                "SELECT result FROM export_results WHERE account_id = ? AND company_id = ? AND run_id = ?",
-                (account_id, company_id, run_id),
-            ).fetchone()
-        return None if row is None else result_from_json(row[0])
