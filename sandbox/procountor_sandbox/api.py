@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import jsonio
+from . import attachments, jsonio
 from .ledger import basic_info, store_receipt
 from .models import Company, Dimension, DimensionItem, User
 from .responses import error, forbidden, json_response, violations
@@ -429,6 +429,23 @@ def invalidate(ctx: Ctx, receipt_id: int) -> Response:
 @route("/ledgerreceipts/<int:receipt_id>/unfinished", "PUT")
 def unfinished(ctx: Ctx, receipt_id: int) -> Response:
     return _receipt_action(ctx, receipt_id, ("APPROVED", "INVALIDATED"), "UNFINISHED", True)
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+@route("/attachments", "POST")
+def save_attachment(ctx: Ctx) -> Response:
+    denied = _needs_write(ctx)
+    if denied is not None:
+        return denied
+    if ctx.request.mimetype != "multipart/form-data":
+        return error(415, "Unsupported Media Type: Content-Type must be multipart/form-data")
+    try:
+        stored = attachments.save(ctx.company, ctx.request, next(ctx.state.attachment_ids))
+    except attachments.Refused as refused:
+        return violations(refused.violations)
+    return json_response(stored)
 
 
 # --- dispatch ----------------------------------------------------------------------------

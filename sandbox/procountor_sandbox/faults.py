@@ -6,12 +6,24 @@ of Procountor) and are consumed one request at a time.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
 FAULT_KINDS = ("http_500_html", "http_503", "http_429", "delay", "reset", "commit_then_drop")
-COMMIT_PATH = "/api/ledgerreceipts"
+# The writes whose answer can be lost after Procountor stored them: creating a receipt, adding an
+# attachment, invalidating a receipt (a concrete id, or ``*`` for every PUT under the receipts).
+COMMIT_WRITES = "POST /api/ledgerreceipts, POST /api/attachments, PUT /api/ledgerreceipts/<id>/invalidate"
+_COMMIT_POSTS = ("/api/ledgerreceipts", "/api/attachments")
+_COMMIT_PUT = re.compile(r"/api/ledgerreceipts/(\d+/invalidate|\*)")
+
+
+def commits(method: str, path: str) -> bool:
+    """True for the writes a ``commit_then_drop`` fault can interrupt."""
+    if method.upper() == "POST":
+        return path in _COMMIT_POSTS
+    return method.upper() == "PUT" and _COMMIT_PUT.fullmatch(path) is not None
 
 
 @dataclass
@@ -73,8 +85,8 @@ class FaultRegistry:
                 raise ValueError("retry_after must be a non-negative integer")
         else:
             retry_after = None
-        if kind == "commit_then_drop" and (method.upper() != "POST" or path != COMMIT_PATH):
-            raise ValueError(f"commit_then_drop only applies to POST {COMMIT_PATH}")
+        if kind == "commit_then_drop" and not commits(method, path):
+            raise ValueError(f"commit_then_drop only applies to {COMMIT_WRITES}")
         fault = Fault(method.upper(), path, kind, count, retry_after, float(delay) if delay is not None else None)
         with self._lock:
             self._faults.append(fault)

@@ -70,6 +70,16 @@ class VatStatus:
 
 
 @dataclass
+class StoredAttachment:
+    """An attachment as ``POST /attachments`` stored it: the ``Attachment`` answer and the file."""
+
+    meta: dict[str, Any]
+    content: bytes
+    filename: str
+    content_type: str
+
+
+@dataclass
 class Company:
     id: int
     name: str
@@ -81,6 +91,7 @@ class Company:
     vat_percents: list[Decimal] = field(default_factory=list)
     receipts: dict[int, dict[str, Any]] = field(default_factory=dict)
     next_receipt_number: int = 1
+    attachments: dict[int, StoredAttachment] = field(default_factory=dict)
 
     def dimension(self, dimension_id: int) -> Dimension | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)

@@ -9,6 +9,7 @@ restart. Authorization codes and login tickets are short-lived and are not kept.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import itertools
@@ -20,14 +21,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .models import JOURNAL_RIGHTS, PERIOD_STATUSES, DimensionItem
+from .models import JOURNAL_RIGHTS, PERIOD_STATUSES, DimensionItem, StoredAttachment
 from .seed import build_companies, build_users
 from .state import AccessToken, ApiKey, Grant, SandboxState
 
 FORMAT = 1
 _DECIMAL = "$decimal"
 _DICT = "$dict"  # escapes a user dict that would look like a tagged decimal
-_COUNTERS = ("grant_ids", "receipt_ids", "invoice_ids", "transaction_ids", "item_ids")
+_COUNTERS = ("grant_ids", "receipt_ids", "invoice_ids", "transaction_ids", "item_ids", "attachment_ids")
 
 
 class StateFileError(ValueError):
@@ -106,6 +107,15 @@ def snapshot(state: SandboxState) -> dict[str, Any]:
             "receipts": [_encode(r) for _, r in sorted(company.receipts.items())],
             "dimensionItems": items,
             "trackingPeriods": periods,
+            "attachments": [
+                {
+                    "meta": _encode(a.meta),
+                    "filename": a.filename,
+                    "contentType": a.content_type,
+                    "content": base64.b64encode(a.content).decode("ascii"),
+                }
+                for _, a in sorted(company.attachments.items())
+            ],
         }
     rights = {
         name: {str(cid): right for cid, right in user.rights.items()}
@@ -175,7 +185,8 @@ def apply(state: SandboxState, data: Any) -> None:
     with state.lock:
         counters = _expect(data["counters"], dict)
         for name in _COUNTERS:
-            setattr(state, name, itertools.count(_expect(counters[name], int)))
+            if name in counters:  # a file saved before a counter existed keeps the seed's start
+                setattr(state, name, itertools.count(_expect(counters[name], int)))
 
         def known(username: str, company_id: int) -> bool:
             return username in state.users and company_id in state.companies
@@ -245,6 +256,14 @@ def apply(state: SandboxState, data: Any) -> None:
             for encoded in _expect(raw["receipts"], list):
                 receipt = _expect(_decode(encoded), dict)
                 company.receipts[_expect(receipt["id"], int)] = receipt
+            for stored in _expect(raw.get("attachments", []), list):
+                meta = _expect(_decode(stored["meta"]), dict)
+                company.attachments[_expect(meta["id"], int)] = StoredAttachment(
+                    meta,
+                    base64.b64decode(_expect(stored["content"], str), validate=True),
+                    _expect(stored["filename"], str),
+                    _expect(stored["contentType"], str),
+                )
             for item in _expect(raw["dimensionItems"], list):
                 dimension = company.dimension(_expect(item["dimensionId"], int))
                 if dimension is None:

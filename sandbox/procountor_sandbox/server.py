@@ -298,6 +298,14 @@ class Sandbox:
     def receipts(self, company_id: int) -> list[dict[str, Any]]:
         return self._state.receipts(company_id)
 
+    def attachments(self, company_id: int) -> list[dict[str, Any]]:
+        """Stored attachments with their file (``content``, bytes), oldest first."""
+        return self._state.attachments(company_id)
+
+    def invalidate_receipt(self, company_id: int, receipt_id: int) -> None:
+        """Invalidate a receipt as an accountant would by hand in Procountor (no request logged)."""
+        self._state.invalidate_receipt(company_id, receipt_id)
+
     @property
     def request_log(self) -> list[LoggedRequest]:
         return self._log.snapshot()

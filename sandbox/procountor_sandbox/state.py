@@ -107,6 +107,7 @@ class SandboxState:
         self.invoice_ids = itertools.count(70001)
         self.transaction_ids = itertools.count(500001)
         self.item_ids = itertools.count(9001)
+        self.attachment_ids = itertools.count(80001)
 
     # --- users -------------------------------------------------------------------------
     def check_password(self, username: str, password: str) -> User | None:
@@ -257,3 +258,21 @@ class SandboxState:
         with self.lock:
             company = self.company(company_id)
             return [copy.deepcopy(r) for _, r in sorted(company.receipts.items())]
+
+    def attachments(self, company_id: int) -> list[dict[str, Any]]:
+        """Every stored attachment: the ``Attachment`` answer plus ``content`` (bytes) and ``filename``."""
+        with self.lock:
+            company = self.company(company_id)
+            return [
+                {**copy.deepcopy(a.meta), "content": a.content, "filename": a.filename, "contentType": a.content_type}
+                for _, a in sorted(company.attachments.items())
+            ]
+
+    def invalidate_receipt(self, company_id: int, receipt_id: int) -> None:
+        """What an accountant does by hand in Procountor's UI: the receipt becomes INVALIDATED."""
+        with self.lock:
+            receipt = self.company(company_id).receipts.get(receipt_id)
+            if receipt is None:
+                raise ValueError(f"no receipt {receipt_id} in company {company_id}")
+            receipt["status"] = "INVALIDATED"
+            receipt["version"] = timestamp()
