@@ -23,6 +23,7 @@ from nmbrs_hookspecs.types import (
     Problem,
     TemplateRight,
 )
+from nmbrs_hookspecs.undo import UndoPlan, UndoResult
 from nmbrs_procountor_plugin.provider import integration_providers, is_ours
 from nmbrs_procountor_plugin.rights import template_rights
 
@@ -125,3 +126,35 @@ def nmbrs_journal_export(
     from nmbrs_procountor_plugin.export import pipeline as export
 
     return export.export(account, mapping, company, journal, actor, host)
+
+
+@hookimpl
+def nmbrs_journal_undo_preview(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+) -> UndoPlan | None:
+    if not is_ours(account):
+        return None
+    from nmbrs_procountor_plugin.export import undo
+
+    return undo.preview_undo(account, mapping, company, journal, actor, host)
+
+
+@hookimpl
+def nmbrs_journal_undo(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+) -> UndoResult | None:
+    if not is_ours(account):
+        return None
+    from nmbrs_procountor_plugin.export import undo
+
+    return undo.undo(account, mapping, company, journal, actor, host)

@@ -63,6 +63,14 @@ SETTINGS: Final = (
         help="Create a Procountor dimension item for a cost center or cost unit that has none, "
         "instead of refusing the export.",
     ),
+    SettingField(
+        key="attach_journal_lines",
+        label="Attach the journal lines to each receipt",
+        kind="bool",
+        default=True,
+        help="Attach each period's payroll journal lines to its receipt as a CSV file that a Finnish "
+        "spreadsheet opens (semicolons, decimal comma, UTF-8): the voucher behind the entry.",
+    ),
 )
 
 PROCOUNTOR_PROVIDER: Final = IntegrationProvider(
@@ -88,13 +96,15 @@ class AccountSettings:
     vat_type: str
     vat_status: int
     create_missing_dimension_items: bool
+    attach_journal_lines: bool = True
 
     def __repr__(self) -> str:
         shown = "<hidden>" if self.api_key else None
         return (
             f"AccountSettings(authorization_method={self.authorization_method!r}, api_key={shown}, "
             f"approve_receipts={self.approve_receipts}, vat_type={self.vat_type!r}, "
-            f"vat_status={self.vat_status}, create_missing_dimension_items={self.create_missing_dimension_items})"
+            f"vat_status={self.vat_status}, create_missing_dimension_items={self.create_missing_dimension_items}, "
+            f"attach_journal_lines={self.attach_journal_lines})"
         )
 
     @classmethod
@@ -123,4 +133,5 @@ class AccountSettings:
             vat_type=str(vat_type),
             vat_status=vat_status,
             create_missing_dimension_items=bool(value("create_missing_dimension_items")),
+            attach_journal_lines=bool(value("attach_journal_lines")),
         )

@@ -42,6 +42,12 @@ ACTIONS: Final[dict[str, dict[str, str]]] = {
         "sv": "skicka journaler till Procountor",
         "fi": "lähettää kirjauksia Procountoriin",
     },
+    "undo": {
+        "en": "take back a run sent to Procountor",
+        "nl": "een naar Procountor verzonden run ongedaan te maken",
+        "sv": "ångra en körning som skickats till Procountor",
+        "fi": "perua Procountoriin lähetettyä palkka-ajoa",
+    },
 }
 
 

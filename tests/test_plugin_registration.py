@@ -30,6 +30,8 @@ EXPECTED_HOOKS = {
     "nmbrs_validate_mapping",
     "nmbrs_journal_export_preview",
     "nmbrs_journal_export",
+    "nmbrs_journal_undo_preview",
+    "nmbrs_journal_undo",
 }
 TESTS_DIR = Path(__file__).parent
 

@@ -46,6 +46,7 @@ from nmbrs_hookspecs.types import (
     SettingField,
     TemplateRight,
 )
+from nmbrs_hookspecs.undo import UndoPlan, UndoResult
 
 # The level of the provider's right each host action needs. Reading status, mappings and a
 # preview is allowed with "read"; anything that changes state or sends needs "write".
@@ -60,6 +61,9 @@ REQUIRED_LEVEL: Mapping[str, str] = {
     "save_mapping": "write",
     "preview_export": "read",
     "export_journal": "write",
+    # Undoing a sent run: the preview is the confirmation step of a write, so both need write.
+    "preview_undo": "write",
+    "undo_journal": "write",
     "sent_status": "read",
 }
 
@@ -328,6 +332,18 @@ class ReferenceHost:
         run = RunKey(account_id, company_id, run_id)
         latest = self._attempts.for_run(run, limit=1)
         return derive_sent_status(self._ledger.planned(run), self._ledger.records(run), latest[0] if latest else None)
+
+    def preview_undo(self, actor: Actor, account_id: str, company: HostCompany, journal: Journal) -> UndoPlan:
+        """What undoing the sent run would invalidate, and whether the accounting system lets it."""
+        args = self._export_args(actor, account_id, company, journal, "preview_undo")
+        plan = self.pm.hook.nmbrs_journal_undo_preview(**args)
+        return self._answer("nmbrs_journal_undo_preview", plan, UndoPlan)  # type: ignore[no-any-return]
+
+    def undo_journal(self, actor: Actor, account_id: str, company: HostCompany, journal: Journal) -> UndoResult:
+        """Take the sent run back; the plugin records it in :attr:`ledger` and :attr:`attempts`."""
+        args = self._export_args(actor, account_id, company, journal, "undo_journal")
+        result = self.pm.hook.nmbrs_journal_undo(**args)
+        return self._answer("nmbrs_journal_undo", result, UndoResult)  # type: ignore[no-any-return]
 
     def attempt_history(self, actor: Actor, account_id: str, company_id: str, run_id: str) -> tuple[Attempt, ...]:
         """Every preview and export of the run, newest first: the "Errors" section and the audit trail."""

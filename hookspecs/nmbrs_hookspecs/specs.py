@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         Problem,
         TemplateRight,
     )
+    from nmbrs_hookspecs.undo import UndoPlan, UndoResult
 
 # ----------------------------------------------------------------------------- template rights
 
@@ -256,6 +257,76 @@ def nmbrs_journal_export(
         ``<provider>.journal.*``; provider master data ``<provider>.account.*``,
         ``<provider>.dimension.*``, ``<provider>.period.*``, ``<provider>.rights.journal_receipts``;
         sending ``<provider>.export.*``, ``<provider>.unavailable``, ``<provider>.rate_limited``.
+
+    Stops at first non-None result.
+    """
+
+
+# ----------------------------------------------------------------------------- after sending: undo
+
+
+@hookspec(firstresult=True)
+def nmbrs_journal_undo_preview(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+) -> UndoPlan | None:
+    """What undoing the sent run of ``journal`` would do: the confirmation the admin reads first.
+
+    Right needed: write (it is the first step of a write; the host shows it only to those who may
+    confirm). Writes nothing. Lists every receipt the booking ledger (``host.ledger``) holds for the
+    run with its period and whether the accounting system will let it go (an open period), read
+    from the accounting system at that moment.
+
+    :param account: the account the company is mapped through.
+    :param mapping: the saved mapping of ``company`` on ``account``.
+    :param company: the host company.
+    :param journal: the journal of the run (its ``run_id`` names the run in the ledger).
+    :param actor: the admin; problems come in their language.
+    :param host: the host's services (the ledger says what is booked).
+    :return: the receipts with their :class:`~nmbrs_hookspecs.undo.UndoState` and the problems
+        (blocking ones mean the undo would invalidate nothing), or ``None`` when the account is not
+        this plugin's. Codes: as for :func:`nmbrs_journal_undo`.
+
+    Stops at first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
+def nmbrs_journal_undo(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+) -> UndoResult | None:
+    """Take the sent run of ``journal`` back: invalidate its receipts in the accounting system.
+
+    Right needed: write. All or nothing where the accounting system allows it: when one receipt's
+    period is not open, nothing is invalidated. Each invalidation is recorded in ``host.ledger``
+    (the period then counts as not booked, so the run can be sent again as new) and the attempt in
+    ``host.attempts``. A receipt invalidated by hand beforehand counts as undone. Safe to repeat: an
+    undo that stopped halfway is finished by the next call, and nothing else is touched.
+
+    :param account: the account the company is mapped through.
+    :param mapping: the saved mapping of ``company`` on ``account``.
+    :param company: the host company.
+    :param journal: the journal of the run (its ``run_id`` names the run in the ledger).
+    :param actor: the admin confirming the undo; problems come in their language.
+    :param host: the host's services.
+    :return: the :class:`~nmbrs_hookspecs.undo.UndoResult` (``undone``, ``partially_undone``,
+        ``nothing_to_undo``, ``failed`` or ``blocked``) with each receipt's state, or ``None`` when
+        the account is not this plugin's. Codes: ``<provider>.rights.write_required``,
+        ``<provider>.auth.not_authorized``, ``<provider>.export.not_mapped``,
+        ``<provider>.undo.period_closed``, ``<provider>.undo.period_pending``,
+        ``<provider>.undo.receipt_missing``, ``<provider>.undo.rights``, ``<provider>.undo.refused``,
+        ``<provider>.undo.incomplete``, ``<provider>.undo.in_progress``,
+        ``<provider>.undo.already_invalidated`` (info), ``<provider>.undo.nothing_booked`` (info),
+        ``<provider>.unavailable``.
 
     Stops at first non-None result.
     """

@@ -33,6 +33,7 @@ from nmbrs_procountor_plugin.api.errors import (
     ProcountorUnauthorized,
     ProcountorUnavailable,
 )
+from nmbrs_procountor_plugin.api.multipart import Multipart, attachment_form
 from nmbrs_procountor_plugin.api.throttle import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -153,11 +154,17 @@ class ProcountorClient:
     # ------------------------------------------------------------------ transport
 
     def _send(
-        self, method: str, path: str, token: str, params: Mapping[str, Any] | None, body: str | None
+        self,
+        method: str,
+        path: str,
+        token: str,
+        params: Mapping[str, Any] | None,
+        body: bytes | None,
+        content_type: str = "application/json",
     ) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         self.request_count += 1
         if self._throttle is not None:
             self._throttle.take()
@@ -166,7 +173,7 @@ class ProcountorClient:
                 method,
                 f"{self._api}{path}",
                 params=params,
-                data=body.encode("utf-8") if body is not None else None,
+                data=body,
                 headers=headers,
                 timeout=self._timeout,
             )
@@ -192,16 +199,25 @@ class ProcountorClient:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        form: Multipart | None = None,
     ) -> Any:
-        """Send one call (refreshing the token once on 401) and return the parsed JSON answer."""
-        if method == "GET" and json_body is not None:
+        """Send one call (refreshing the token once on 401) and return the parsed JSON answer.
+
+        The body is ``json_body`` written as exact JSON, or a ready multipart ``form``.
+        """
+        if method == "GET" and (json_body is not None or form is not None):
             raise ValueError("GET requests must not carry a body (Procountor answers 403)")
-        body = None if json_body is None else exact_json.dumps(json_body)
+        if form is not None:
+            body: bytes | None = form.body
+            content_type = form.content_type
+        else:
+            body = None if json_body is None else exact_json.dumps(json_body).encode("utf-8")
+            content_type = "application/json"
         token = self._tokens.access_token()
-        response = self._send(method, path, token, params, body)
+        response = self._send(method, path, token, params, body, content_type)
         if response.status_code == 401:
             token = self._tokens.refresh_after_rejection(token)
-            response = self._send(method, path, token, params, body)
+            response = self._send(method, path, token, params, body, content_type)
             if response.status_code == 401:
                 self._tokens.mark_expired()
         return self._answer(method, path, response)
@@ -295,3 +311,14 @@ class ProcountorClient:
 
     def approve_ledger_receipt(self, receipt_id: int | str) -> None:
         self.request("PUT", f"/ledgerreceipts/{receipt_id}/approve")
+
+    def invalidate_ledger_receipt(self, receipt_id: int | str) -> None:
+        """``PUT /ledgerreceipts/{id}/invalidate``: only in an open period (docs/procountor-api.md §3)."""
+        self.request("PUT", f"/ledgerreceipts/{receipt_id}/invalidate")
+
+    def post_attachment(
+        self, meta: Mapping[str, Any], filename: str, content: bytes, media_type: str
+    ) -> dict[str, Any]:
+        """``POST /attachments`` (multipart: ``meta`` + ``file``); answers the stored ``Attachment``."""
+        form = attachment_form(meta, filename, content, media_type)
+        return dict(self.request("POST", "/attachments", form=form))

@@ -1,0 +1,123 @@
+"""The voucher document attached to each receipt: that period's journal lines as a CSV file.
+
+In Finnish bookkeeping every entry rests on a voucher; an accountant opening a payroll receipt in
+Procountor sees the journal lines it was booked from. The file is written for a Finnish
+spreadsheet (docs/attachments.md):
+
+* ``;`` separates fields: with a Finnish locale Excel and LibreOffice read ``,`` as the decimal
+  sign, so a comma-separated file would not split into columns;
+* amounts use the decimal comma and no thousands separator (``1234,50``), so they open as numbers;
+* UTF-8 with a byte-order mark: Excel opens a CSV without BOM in the ANSI code page and would
+  garble ``ä``/``ö``; with the BOM both Excel and LibreOffice read UTF-8;
+* CRLF line ends and RFC 4180 quoting (a field with ``;``, ``"`` or a line break is quoted);
+* a text field that starts with ``= + - @`` (or a tab/CR) gets a leading ``'`` so a spreadsheet
+  shows it as text and never runs it as a formula.
+
+The file is named after the run's reference (the receipt name) and the period:
+``<reference> <YYYY-MM>.csv``, with characters that are not allowed in file names replaced.
+Procountor takes at most 10,000,000 bytes per attachment (docs/procountor-api.md §3c); a larger
+document is refused before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from nmbrs_hookspecs.types import Journal, JournalLine, Period
+
+MAX_ATTACHMENT_BYTES: Final = 10_000_000
+"""Procountor's limit for one attachment (``POST /attachments``, docs/procountor-api.md §3c)."""
+
+ENCODING: Final = "utf-8-sig"
+"""UTF-8 with a byte-order mark: how Excel and LibreOffice recognise a UTF-8 CSV."""
+
+SEPARATOR: Final = ";"
+NEWLINE: Final = "\r\n"
+MEDIA_TYPE: Final = "text/csv"
+HEADER: Final = ("Rivi", "Kausi", "Tili", "Selite", "Kustannuspaikka", "Kustannusyksikkö", "Debet", "Kredit")
+TOTAL_LABEL: Final = "Yhteensä"
+
+_CENTS: Final = Decimal("0.01")
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_NOT_IN_FILE_NAMES: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+@dataclass(frozen=True)
+class JournalDocument:
+    """One period's journal lines as the file attached to that period's receipt."""
+
+    period: Period
+    name: str
+    content: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def too_large(self) -> bool:
+        return self.size > MAX_ATTACHMENT_BYTES
+
+
+def document_name(receipt_name: str, period: Period) -> str:
+    """``<reference> <YYYY-MM>.csv``; characters no file system accepts become ``_``."""
+    base = _NOT_IN_FILE_NAMES.sub("_", f"{receipt_name.strip()} {period}").strip(" .")
+    return f"{base or period}.csv"
+
+
+def _amount(value: Decimal) -> str:
+    """``1234,50``: two decimals, the decimal comma, no thousands separator (opens as a number)."""
+    return format(value.quantize(_CENTS), "f").replace(".", ",")
+
+
+def _text(value: str) -> str:
+    """A text cell: never read as a formula, quoted per RFC 4180 when it needs to be."""
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    if any(c in value for c in (SEPARATOR, '"', "\r", "\n")):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _row(cells: Sequence[str]) -> str:
+    return SEPARATOR.join(cells) + NEWLINE
+
+
+def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]]) -> bytes:
+    """The CSV bytes for ``lines`` (journal line number, line), in journal order, with a total row."""
+    out = [_row(HEADER)]
+    debit = credit = Decimal("0.00")
+    for number, line in lines:
+        amount = line.amount
+        if amount > 0:
+            debit += amount
+        else:
+            credit -= amount
+        out.append(
+            _row(
+                (
+                    str(number),
+                    str(period),
+                    _text(line.ledger_account.strip()),
+                    _text(line.description),
+                    _text(line.cost_center or ""),
+                    _text(line.cost_unit or ""),
+                    _amount(amount) if amount > 0 else "",
+                    _amount(-amount) if amount < 0 else "",
+                )
+            )
+        )
+    out.append(_row(("", "", "", _text(TOTAL_LABEL), "", "", _amount(debit), _amount(credit))))
+    return "".join(out).encode(ENCODING)
+
+
+def journal_document(
+    journal: Journal, period: Period, receipt_name: str, line_indexes: Sequence[int]
+) -> JournalDocument:
+    """The document for one receipt: the journal lines it was booked from (``line_indexes``)."""
+    lines = [(index + 1, journal.lines[index]) for index in line_indexes]
+    return JournalDocument(period, document_name(receipt_name, period), render_csv(period, lines))
