@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from nmbrs_hookspecs.booking import SentState
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import (
     Actor,
@@ -106,7 +107,11 @@ def test_hook_nmbrs_journal_export_books_june_with_corrections_in_six_periods(
         (502, 7102),
     }
     assert {r.external_id for r in result.receipts} == {str(r["id"]) for r in stored}
-    assert host.sent_status(admin, mapped.id, COMPANY.id, journal.run_id) == result
+    status = host.sent_status(admin, mapped.id, COMPANY.id, journal.run_id)
+    assert status.state is SentState.SENT
+    assert [(r.period, r.external_id, r.total) for r in status.receipts] == [
+        (r.period, r.external_id, r.total) for r in result.receipts
+    ]
 
 
 def test_hook_nmbrs_journal_export_preview_returns_exact_payloads_and_writes_nothing(
@@ -199,7 +204,7 @@ def test_preflight_reports_every_problem_in_one_answer_and_writes_nothing(
     company = replace(COMPANY, cost_centers=(*COMPANY.cost_centers, ("999", "Lahti"), ("300", "Oulu")))
     sandbox.clear_request_log()
     result = send(host, admin, mapped, journal, company)
-    assert result.status == "failed"
+    assert result.status == "blocked"
     codes = [p.code for p in result.problems]
     assert set(codes) >= {
         "procountor.rights.journal_receipts",
@@ -224,7 +229,7 @@ def test_dimension_renamed_in_procountor_is_reported(
 ) -> None:
     host.mappings.save(AdministrationMapping(authorized_account.id, COMPANY.id, str(COMPANY_1), dims("Kostpaikka")))
     result = send(host, admin, authorized_account)
-    assert result.status == "failed"
+    assert result.status == "blocked"
     [missing] = [p for p in result.problems if p.code == "procountor.dimension.not_found"]
     assert "Kustannuspaikka" in missing.message
     assert sandbox.receipts(COMPANY_1) == []
@@ -284,12 +289,13 @@ def test_changed_journal_after_sending_asks_to_invalidate_first(
     changed = replace(journal, lines=tuple(lines))
     sandbox.clear_request_log()
     result = send(host, admin, mapped, changed)
-    assert result.status == "partially_sent"
+    assert result.status == "blocked"
     [problem] = [p for p in result.problems if p.code == "procountor.export.changed_after_send"]
     assert f"{YEAR}-06" in problem.message
     assert "Invalidate" in (problem.hint or "")
-    assert len(result.receipts) == 5
+    assert len(result.receipts) == 5  # the unchanged booked periods, left alone
     assert not posts(sandbox)
+    assert len(sandbox.request_log) == 1  # the ledger's receipts confirmed in one read, nothing else
 
 
 def test_an_invalidated_receipt_is_booked_again(
@@ -501,7 +507,7 @@ def test_a_saved_mapping_with_both_kinds_on_one_dimension_is_refused_before_send
     both = dims("Kustannuspaikka", "kustannuspaikka")
     host.mappings.save(AdministrationMapping(authorized_account.id, COMPANY.id, str(COMPANY_1), both))
     result = send(host, admin, authorized_account)
-    assert result.status == "failed"
+    assert result.status == "blocked"
     assert "procountor.mapping.dimension_used_twice" in {p.code for p in result.problems}
     assert sandbox.receipts(COMPANY_1) == []
 

@@ -10,7 +10,13 @@ import pytest
 
 from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period, PlannedReceipt
 from nmbrs_procountor_plugin.api import exact_json
-from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, parse_fingerprint, rows_digest
+from nmbrs_procountor_plugin.export.fingerprint import (
+    Fingerprint,
+    HostRow,
+    ordered_rows_digest,
+    parse_fingerprint,
+    rows_digest,
+)
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
 from nmbrs_procountor_plugin.export.planning import (
     DimensionTarget,
@@ -18,6 +24,7 @@ from nmbrs_procountor_plugin.export.planning import (
     UnresolvedDimension,
     build_receipts,
     check_balance,
+    period_digests,
     periods_of,
     receipt_date,
 )
@@ -319,7 +326,7 @@ def test_fingerprint_round_trips_with_awkward_ids() -> None:
     text = fp.text()
     assert text.isascii()
     assert " company=" in text
-    assert text.startswith("nmbrs-procountor/1 company=St%C3%A5hl%20%26%20Co%20%25 run=run%206%2F%C3%A4%3Dx ")
+    assert text.startswith("nmbrs-procountor/2 company=St%C3%A5hl%20%26%20Co%20%25 run=run%206%2F%C3%A4%3Dx ")
     assert parse_fingerprint(text) == fp
     assert parse_fingerprint(f"Checked by accountant.\n{text}\nmore notes") == fp
 
@@ -330,7 +337,7 @@ def test_fingerprint_round_trips_with_awkward_ids() -> None:
         None,
         "",
         "hand-made journal",
-        "nmbrs-procountor/2 company=a run=b period=2026-06 digest=" + "a" * 64,
+        "nmbrs-procountor/3 company=a run=b period=2026-06 digest=" + "a" * 64,
         "nmbrs-procountor/1 company=a run=b period=2026-13 digest=" + "a" * 64,
         "nmbrs-procountor/1 company=a run=b period=2026-06 digest=abc",
     ],
@@ -374,3 +381,39 @@ def test_digest_is_over_exact_cents_and_sensitive_to_every_host_field() -> None:
     ):
         assert rows_digest([other]) != rows_digest([row])
     assert rows_digest([row, row]) != rows_digest([row])
+
+
+def test_digest_does_not_depend_on_line_order_but_on_every_row() -> None:
+    a = HostRow("7000", Decimal("10.00"), "Gross", "100", None)
+    b = HostRow("1900", Decimal("-10.00"), "Net", None, None)
+    assert rows_digest([a, b]) == rows_digest([b, a])
+    assert rows_digest([a, b]) != rows_digest([a, b, b])
+    assert ordered_rows_digest([a, b]) != ordered_rows_digest([b, a])
+
+
+def test_reordered_journal_lines_keep_every_fingerprint() -> None:
+    j = seed_journal()
+    reordered = journal(*reversed(j.lines))
+    assert [r.fingerprint for r in plan(reordered)] == [r.fingerprint for r in plan(j)]
+
+
+def test_a_version_1_fingerprint_is_still_recognised_by_its_ordered_digest() -> None:
+    a = HostRow("7000", Decimal("10.00"), "Gross", "100", None)
+    b = HostRow("1900", Decimal("-10.00"), "Net", None, None)
+    text = f"nmbrs-procountor/1 company=c1 run=r1 period=2026-06 digest={ordered_rows_digest([a, b])}"
+    old = parse_fingerprint(text)
+    assert old is not None
+    assert old.version == 1
+    assert old.matches_rows([a, b])
+    assert not old.matches_rows([b, a])
+    new = Fingerprint("r1", "c1", JUNE, rows_digest([a, b]))
+    assert new.matches_rows([b, a])
+    assert not new.matches_rows([a])
+
+
+def test_period_digests_match_the_receipts_without_procountor_ids() -> None:
+    j = seed_journal()
+    digests = period_digests(validate_journal(j, "en").lines, mapping())
+    assert digests == {r.period: r.fingerprint.digest for r in plan(j)}
+    only_cost_centers = mapping(cost_unit=False)
+    assert period_digests(validate_journal(j, "en").lines, only_cost_centers) != digests

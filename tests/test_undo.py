@@ -38,24 +38,7 @@ def journal() -> Journal:
 def sent(host: ReferenceHost, mapped: IntegrationAccount, admin: Actor, journal: Journal) -> ExportResult:
     result = host.export_journal(admin, mapped.id, COMPANY, journal)
     assert result.status == "sent", result.problems
-    _ledger_until_issue_11(host, mapped, journal, result)
     return result
-
-
-def _ledger_until_issue_11(
-    host: ReferenceHost, account: IntegrationAccount, journal: Journal, result: ExportResult
-) -> None:
-    """TEMPORARY: the export records the ledger once issue 11's plugin side is merged."""
-    import hashlib
-
-    from nmbrs_hookspecs.booking import BookedReceipt
-
-    run = RunKey(account.id, COMPANY.id, journal.run_id)
-    if host.ledger.records(run):
-        return
-    for r in result.receipts:
-        digest = hashlib.sha256(r.external_id.encode()).hexdigest()
-        host.ledger.record_receipt(run, r.period, BookedReceipt(r.external_id, r.receipt_date, r.name, digest, r.total))
 
 
 def status_of(sb: Sandbox) -> dict[str, str]:

@@ -34,6 +34,7 @@ from nmbrs_procountor_plugin.api.errors import (
     ProcountorUnavailable,
 )
 from nmbrs_procountor_plugin.api.multipart import Multipart, attachment_form
+from nmbrs_procountor_plugin.api.summary import plain_reason, summarise
 from nmbrs_procountor_plugin.api.throttle import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -112,8 +113,7 @@ def parse_errors(response: requests.Response) -> tuple[tuple[FieldError, ...], s
     try:
         body = response.json()
     except ValueError:
-        text = " ".join(response.text.split())
-        return (), text[:160]
+        return (), summarise(response)
     errors: list[FieldError] = []
     if isinstance(body, dict):
         for item in body.get("errors") or []:
@@ -150,6 +150,7 @@ class ProcountorClient:
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
         self.request_count = 0
+        self.write_count = 0
 
     # ------------------------------------------------------------------ transport
 
@@ -166,6 +167,8 @@ class ProcountorClient:
         if body is not None:
             headers["Content-Type"] = content_type
         self.request_count += 1
+        if method != "GET":
+            self.write_count += 1
         if self._throttle is not None:
             self._throttle.take()
         try:
@@ -241,7 +244,11 @@ class ProcountorClient:
         if status == 429:
             raise ProcountorRateLimited(status, errors, excerpt)
         if status >= 500:
-            raise ProcountorUnavailable(f"{method} {path}: HTTP {status} {excerpt}".strip(), uncertain=method != "GET")
+            # Only a summary (status, reason phrase, a short plain reason) reaches the admin.
+            reason = "; ".join(e.message for e in errors) if errors else summarise(response)
+            if errors:
+                reason = f"HTTP {status}: {plain_reason(reason)}"
+            raise ProcountorUnavailable(f"{method} {path}: {reason}", uncertain=method != "GET")
         raise ProcountorApiError(status, errors, excerpt)
 
     # ------------------------------------------------------------------ endpoints
@@ -274,7 +281,11 @@ class ProcountorClient:
         return list(self.request("GET", "/fiscalyears").get("fiscalYears") or [])
 
     def search_journal_receipts(self, start: date, end: date) -> list[dict[str, Any]]:
-        """Every JOURNAL receipt dated in [start, end], all pages."""
+        """Every JOURNAL receipt dated in [start, end], all pages.
+
+        Pages until a short or empty page: ``meta.totalCount`` is not relied on, since Procountor's
+        definition does not promise it (docs/procountor-api.md §3b).
+        """
         found: list[dict[str, Any]] = []
         page = 0
         while True:
@@ -289,10 +300,9 @@ class ProcountorClient:
                     "page": page,
                 },
             )
-            results = list(answer.get("results") or [])
+            results = list((answer or {}).get("results") or [])
             found.extend(results)
-            meta = answer.get("meta") or {}
-            if len(results) < PAGE_SIZE or len(found) >= int(meta.get("totalCount", len(found))):
+            if len(results) < PAGE_SIZE:
                 return found
             page += 1
 

@@ -4,13 +4,16 @@ Procountor has no idempotency key and no search by name (reference §3b), so a r
 created by an attempt whose answer got lost can only be recognised by reading it back. Each receipt
 carries, in its unprinted ``invoiceNotes`` field, one line::
 
-    nmbrs-procountor/1 company=<id> run=<id> period=2026-06 digest=<sha256 hex>
+    nmbrs-procountor/2 company=<id> run=<id> period=2026-06 digest=<sha256 hex>
 
 ``company`` and ``run`` are percent-encoded (``urllib.parse.quote`` with nothing safe), so any id
 is written as plain ASCII without spaces: it survives Windows-1252 and cannot break the line
 apart. The digest covers the receipt's rows in the HOST's terms (account, exact amount,
 description as sent, cost-center and cost-unit codes), not Procountor's dimension item ids: items
 that a first attempt had to create get new ids, and the same journal must still be recognised.
+Since version 2 the digest does not depend on the order of the lines (the rows are sorted before
+hashing): the same journal exported with its lines in another order is the same booking. Version 1
+fingerprints (digest over the rows in order) are still read, and compared the version-1 way.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from nmbrs_hookspecs.types import Period
 from nmbrs_procountor_plugin.export.text import NOTES_LIMIT
 
 MARKER: Final = "nmbrs-procountor"
-VERSION: Final = 1
+VERSION: Final = 2
+READABLE_VERSIONS: Final = (1, 2)
 
 _HEX = re.compile(r"[0-9a-f]{16,}")
 _LINE = re.compile(
@@ -60,6 +64,7 @@ class Fingerprint:
     company_id: str
     period: Period
     digest: str
+    version: int = VERSION
 
     def __post_init__(self) -> None:
         if not self.run_id or not self.company_id:
@@ -76,12 +81,17 @@ class Fingerprint:
         of thousands of characters is a host bug, and a cut fingerprint would never match).
         """
         line = (
-            f"{MARKER}/{VERSION} company={quote(self.company_id, safe='')} run={quote(self.run_id, safe='')} "
+            f"{MARKER}/{self.version} company={quote(self.company_id, safe='')} run={quote(self.run_id, safe='')} "
             f"period={self.period} digest={self.digest}"
         )
         if len(line) > NOTES_LIMIT:
             raise ValueError(f"fingerprint of {len(line)} characters exceeds invoiceNotes' {NOTES_LIMIT}")
         return line
+
+    def matches_rows(self, rows: Iterable[HostRow]) -> bool:
+        """True when the receipt carrying this fingerprint holds exactly ``rows`` (in any order)."""
+        expected = ordered_rows_digest(rows) if self.version == 1 else rows_digest(rows)
+        return self.digest == expected
 
     def same_origin(self, other: Fingerprint) -> bool:
         """Same company, run and period: the receipt this attempt would make, whatever its rows."""
@@ -97,7 +107,7 @@ def parse_fingerprint(text: str | None) -> Fingerprint | None:
     if not text:
         return None
     match = _LINE.search(text)
-    if match is None or int(match.group("version")) != VERSION:
+    if match is None or int(match.group("version")) not in READABLE_VERSIONS:
         return None
     try:
         return Fingerprint(
@@ -105,6 +115,7 @@ def parse_fingerprint(text: str | None) -> Fingerprint | None:
             company_id=unquote(match.group("company")),
             period=Period.parse(match.group("period")),
             digest=match.group("digest").lower(),
+            version=int(match.group("version")),
         )
     except (ValueError, TypeError):
         return None
@@ -116,10 +127,25 @@ def _amount_text(amount: Decimal) -> str:
     return format(amount.quantize(Decimal("0.01")), "f")
 
 
-def rows_digest(rows: Iterable[HostRow]) -> str:
-    """SHA-256 (hex) over the rows in order, in host terms; stable across Procountor item ids."""
-    canonical = [
-        [row.account, _amount_text(row.amount), row.description, row.cost_center, row.cost_unit] for row in rows
-    ]
+def _canonical(rows: Iterable[HostRow]) -> list[list[str | None]]:
+    return [[row.account, _amount_text(row.amount), row.description, row.cost_center, row.cost_unit] for row in rows]
+
+
+def _sha256(canonical: list[list[str | None]]) -> str:
     data = json.dumps(canonical, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("ascii")).hexdigest()
+
+
+def rows_digest(rows: Iterable[HostRow]) -> str:
+    """SHA-256 (hex) over the rows in host terms, in any order; stable across Procountor item ids.
+
+    The rows are sorted (as canonical JSON, ``None`` before text) before hashing, so reordered
+    journal lines give the same digest while every field of every row, and how often a row
+    occurs, still counts.
+    """
+    return _sha256(sorted(_canonical(rows), key=lambda row: json.dumps(row, ensure_ascii=True)))
+
+
+def ordered_rows_digest(rows: Iterable[HostRow]) -> str:
+    """The version-1 digest: over the rows in their order (only to recognise version-1 receipts)."""
+    return _sha256(_canonical(rows))

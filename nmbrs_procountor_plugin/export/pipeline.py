@@ -1,9 +1,19 @@
-"""The journal export: host types -> plan -> receipts -> Procountor -> result.
+"""The journal export: host types -> plan -> ledger -> receipts -> Procountor -> result.
 
 One pipeline serves the preview and the export, so a preview shows exactly the payloads and
-problems the export would meet. The export is safe to repeat: it holds a lease per journal so
-two workers cannot both post, recognises what is already booked by fingerprint, looks before it
-resends after a lost answer, and books the missing periods of a partial export on the next try.
+problems the export would meet. Sending is exactly once per period, however often it is repeated:
+
+1. local checks (gates, settings, the journal itself): a problem blocks before any request;
+2. the host's booking ledger, confirmed with one batch read of its receipt ids: a fully booked
+   run answers ``already_sent`` here (periods closed since are not checked again), a period
+   booked with other rows is refused, an invalidated receipt frees its period;
+3. pre-flight for the missing periods only (rights, accounts, dimensions, open periods);
+4. the fingerprint search, the fallback for what the ledger cannot answer (a lost answer, a lost
+   or restored ledger);
+5. per missing period: intent in the ledger, POST, receipt in the ledger.
+
+A lease per run keeps two workers from deciding at once; each attempt goes to the host's
+attempt history. The ledger, not the attempt's answer, is what the host shows as sent.
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Final
 
+from nmbrs_hookspecs.booking import AttemptKind, BookingIntent, RunKey
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.types import (
@@ -34,19 +45,30 @@ from nmbrs_hookspecs.types import (
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.connection import open_client
 from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorUnavailable
+from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.gates import check_gates
-from nmbrs_procountor_plugin.export.journal_checks import validate_journal
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
+from nmbrs_procountor_plugin.export.ledger import (
+    Confirmed,
+    adopted_receipt,
+    booked_receipt,
+    confirm,
+    intent_for,
+    run_key,
+)
+from nmbrs_procountor_plugin.export.outcome import blocking, result
 from nmbrs_procountor_plugin.export.planning import (
     ReceiptDraft,
     UnresolvedDimension,
     build_receipts,
     check_balance,
+    period_digests,
     periods_of,
     receipt_date,
 )
 from nmbrs_procountor_plugin.export.preflight import run_preflight
 from nmbrs_procountor_plugin.export.refusals import problems_for
-from nmbrs_procountor_plugin.export.resend import Booked, find_booked, sent_receipt
+from nmbrs_procountor_plugin.export.resend import Booked, search_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
 
@@ -63,21 +85,21 @@ class OutcomeUnknown(Exception):
     """A timed-out POST is neither visible in Procountor nor safely repeatable yet."""
 
 
-def _blocking(problems: Sequence[Problem]) -> bool:
-    return any(p.blocking for p in problems)
-
-
 @dataclass(frozen=True)
-class Prepared:
-    """The plan: what would be sent, the problems found, and the client that found them."""
+class Local:
+    """The journal after the checks that need no request: its valid lines and the problems found."""
 
-    drafts: tuple[ReceiptDraft, ...]
+    lines: tuple[IndexedLine, ...]
     problems: tuple[Problem, ...]
-    client: ProcountorClient | None
+    settings: AccountSettings | None
     gated: bool
 
+    @property
+    def ok(self) -> bool:
+        return not self.gated and bool(self.lines) and not blocking(self.problems)
 
-def prepare(
+
+def check_locally(
     account: IntegrationAccount,
     mapping: AdministrationMapping,
     company: HostCompany,
@@ -86,51 +108,137 @@ def prepare(
     host: PluginHost,
     *,
     sending: bool,
-) -> Prepared:
-    """Everything up to the first write: gates, journal checks, Procountor reads, payloads."""
+) -> Local:
+    """Gates, settings and the journal's own checks (lines, balance per period)."""
     locale = actor.locale
     gate_problems = check_gates(account, mapping, company, journal, actor, host, sending=sending)
     if gate_problems:
-        return Prepared((), tuple(gate_problems), None, gated=True)
+        return Local((), tuple(gate_problems), None, gated=True)
     try:
         settings = AccountSettings.of(account)
     except ValueError as bad:
-        detail = str(bad)
-        return Prepared(
-            (), (problem("procountor.config.invalid", locale, detail=detail, field="settings"),), None, gated=True
-        )
+        config = problem("procountor.config.invalid", locale, detail=str(bad), field="settings")
+        return Local((), (config,), None, gated=True)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
-    if not check.lines:
-        return Prepared((), tuple(problems), None, gated=False)
-    if not _blocking(problems):
+    if check.lines and not blocking(problems):
         # With invalid lines left out, a period would look unbalanced only because they are missing.
         problems.extend(check_balance(journal, check.lines, locale))
-    journal_ok = not _blocking(problems)
-    try:
-        client = open_client(account, host, locale)
-        dates = [receipt_date(journal, period) for period in periods_of(check.lines)]
-        found = run_preflight(
-            client,
-            mapping,
-            company,
-            check.lines,
-            dates,
-            create_missing=settings.create_missing_dimension_items,
-            dry_run=not sending or not journal_ok,
-            locale=locale,
-        )
-    except ProblemError as failed:
-        return Prepared((), (*problems, *failed.problems), None, gated=False)
-    except ProcountorError as error:
-        return Prepared((), (*problems, *problems_for(error, None, locale, account.username)), None, gated=False)
-    problems.extend(found.problems)
+    if not check.lines and not blocking(problems):
+        problems.append(problem("procountor.journal.empty", locale, field="lines"))
+    return Local(tuple(check.lines), tuple(problems), settings, gated=False)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The plan for some periods: what would be sent and the problems pre-flight found."""
+
+    drafts: tuple[ReceiptDraft, ...]
+    problems: tuple[Problem, ...]
+
+
+def prepare(
+    client: ProcountorClient,
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    lines: Sequence[IndexedLine],
+    settings: AccountSettings,
+    *,
+    dry_run: bool,
+    locale: str | None,
+) -> Prepared:
+    """Pre-flight for ``lines`` (Procountor's master data, read once each) and their payloads.
+
+    Raises ProcountorError / ProblemError when Procountor cannot be read.
+    """
+    journal_ok = bool(lines)
+    dates = [receipt_date(journal, period) for period in periods_of(lines)]
+    found = run_preflight(
+        client,
+        mapping,
+        company,
+        lines,
+        dates,
+        create_missing=settings.create_missing_dimension_items,
+        dry_run=dry_run,
+        locale=locale,
+    )
     drafts: tuple[ReceiptDraft, ...] = ()
-    if journal_ok:
+    if journal_ok and not blocking(found.problems):
         # When pre-flight reported a missing item there is no exact payload to show.
         with suppress(UnresolvedDimension):
-            drafts = tuple(build_receipts(journal, check.lines, mapping, settings, found.resolve))
-    return Prepared(drafts, tuple(problems), client, gated=False)
+            drafts = tuple(build_receipts(journal, lines, mapping, settings, found.resolve))
+    return Prepared(drafts, tuple(found.problems))
+
+
+def _booked_problem(period: Period, receipt: Mapping[str, Any], code: str, locale: str | None) -> Problem:
+    return problem(
+        code,
+        locale,
+        period=str(period),
+        id=str(receipt["id"]),
+        number=str(receipt.get("receiptNumber")),
+        field=f"receipts[{period}]",
+    )
+
+
+def _ledger_problems(confirmed: Confirmed, locale: str | None) -> list[Problem]:
+    """Booked as is (info, skipped) and booked with other rows (blocking), earliest period first."""
+    found = [
+        (period, _booked_problem(period, receipt, "procountor.export.already_booked", locale))
+        for period, receipt in confirmed.booked.items()
+    ]
+    found += [
+        (period, _booked_problem(period, receipt, "procountor.export.changed_after_send", locale))
+        for period, receipt in confirmed.changed.items()
+    ]
+    return [p for _, p in sorted(found, key=lambda item: item[0])]
+
+
+@dataclass
+class SendContext:
+    """What one preview or export learned and did, in the order it happened."""
+
+    run: RunKey
+    recorder: AttemptRecorder
+    locale: str | None
+    username: str
+    client: ProcountorClient | None = None
+
+    def open(self, account: IntegrationAccount, host: PluginHost) -> ProcountorClient:
+        if self.client is None:
+            self.client = open_client(account, host, self.locale)
+            self.recorder.client = self.client
+        return self.client
+
+
+def _missing_lines(lines: Sequence[IndexedLine], booked: Mapping[Period, Any]) -> tuple[IndexedLine, ...]:
+    return tuple(item for item in lines if item.line.period not in booked)
+
+
+def _search(
+    client: ProcountorClient,
+    journal: Journal,
+    drafts: Sequence[ReceiptDraft],
+    intents: Mapping[Period, BookingIntent],
+    known_ids: set[str],
+) -> dict[Period, Booked]:
+    return search_booked(client, journal.company_id, journal.run_id, drafts, intents, known_ids)
+
+
+def _search_problems(
+    found: Mapping[Period, Booked], drafts: Sequence[ReceiptDraft], locale: str | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for draft in drafts:
+        there = found.get(draft.period)
+        if there is None:
+            continue
+        code = "procountor.export.already_booked" if there.same_rows(draft) else "procountor.export.changed_after_send"
+        problems.append(_booked_problem(draft.period, there.receipt, code, locale))
+    return problems
 
 
 def preview(
@@ -141,38 +249,56 @@ def preview(
     actor: Actor,
     host: PluginHost,
 ) -> ExportPlan:
-    prepared = prepare(account, mapping, company, journal, actor, host, sending=False)
-    problems = list(prepared.problems)
-    if prepared.client is not None and prepared.drafts and not _blocking(problems):
-        # The resend check is a read too: the preview says what a send would skip or refuse.
-        try:
-            booked = find_booked(prepared.client, prepared.drafts)
-            problems.extend(_booked_problems(booked, prepared.drafts, actor.locale))
-        except ProcountorError as error:
-            problems.extend(problems_for(error, None, actor.locale, account.username))
-    return ExportPlan(tuple(d.planned() for d in prepared.drafts), tuple(problems))
+    """The export's pipeline without writes: what a send would book, skip or refuse."""
+    run = run_key(account, journal)
+    recorder = AttemptRecorder(host, run, AttemptKind.PREVIEW, actor)
+    plan = _preview(account, mapping, company, journal, actor, host, recorder)
+    recorder.finish("previewed", plan.problems)
+    return plan
 
 
-def _booked_problems(
-    booked: Mapping[Period, Booked], drafts: Sequence[ReceiptDraft], locale: str | None
-) -> list[Problem]:
-    """Per draft already in Procountor: booked as is (info) or booked with other rows (blocking)."""
-    found: list[Problem] = []
-    for draft in drafts:
-        there = booked.get(draft.period)
-        if there is None:
-            continue
-        params = {
-            "period": str(draft.period),
-            "id": str(there.receipt["id"]),
-            "number": str(there.receipt.get("receiptNumber")),
-            "field": f"receipts[{draft.period}]",
-        }
-        if there.fingerprint.digest == draft.fingerprint.digest:
-            found.append(problem("procountor.export.already_booked", locale, **params))
-        else:
-            found.append(problem("procountor.export.changed_after_send", locale, **params))
-    return found
+def _preview(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+    recorder: AttemptRecorder,
+) -> ExportPlan:
+    locale = actor.locale
+    local = check_locally(account, mapping, company, journal, actor, host, sending=False)
+    problems = list(local.problems)
+    if local.gated or local.settings is None or not local.lines:
+        return ExportPlan((), tuple(problems))
+    attempt = SendContext(recorder.run, recorder, locale, account.username)
+    drafts: tuple[ReceiptDraft, ...] = ()
+    try:
+        client = attempt.open(account, host)
+        if not local.ok:
+            # The journal must be fixed first; still report every problem Procountor would add.
+            prepared = prepare(
+                client, account, mapping, company, journal, local.lines, local.settings, dry_run=True, locale=locale
+            )
+            return ExportPlan((), (*problems, *prepared.problems))
+        digests = period_digests(local.lines, mapping)
+        confirmed = confirm(client, host.ledger, recorder.run, digests, writing=False)
+        problems.extend(_ledger_problems(confirmed, locale))
+        missing = _missing_lines(local.lines, {**confirmed.booked, **confirmed.changed})
+        if missing:
+            prepared = prepare(
+                client, account, mapping, company, journal, missing, local.settings, dry_run=True, locale=locale
+            )
+            problems.extend(prepared.problems)
+            drafts = prepared.drafts
+            if drafts and not blocking(problems):
+                found = _search(client, journal, drafts, confirmed.intents, confirmed.known_ids)
+                problems.extend(_search_problems(found, drafts, locale))
+    except ProblemError as failed:
+        problems.extend(failed.problems)
+    except ProcountorError as error:
+        problems.extend(problems_for(error, None, locale, account.username))
+    return ExportPlan(tuple(d.planned() for d in drafts), tuple(problems))
 
 
 @contextmanager
@@ -191,21 +317,24 @@ def _journal_lease(host: PluginHost, key: str) -> Iterator[str | None]:
         host.leases.release(key, owner)
 
 
-def _landed(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any] | None:
-    found = find_booked(client, [draft]).get(draft.period)
-    if found is not None and found.fingerprint.digest == draft.fingerprint.digest:
+def _landed(
+    client: ProcountorClient, journal: Journal, draft: ReceiptDraft, intent: BookingIntent
+) -> dict[str, Any] | None:
+    found = _search(client, journal, [draft], {draft.period: intent}, set()).get(draft.period)
+    if found is not None and found.same_rows(draft):
         log.info("receipt for %s landed despite the lost answer: id %s", draft.period, found.receipt["id"])
         return found.receipt
     return None
 
 
-def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
+def _post(client: ProcountorClient, journal: Journal, draft: ReceiptDraft, intent: BookingIntent) -> dict[str, Any]:
     """Create the receipt; after a lost answer, look whether it landed before sending it again.
 
     A reset or a 5xx means Procountor has finished with the request, so one look decides. A
     timeout does not: the request may still be running. It is looked for twice, a few seconds
-    apart, and if it is still not there the export stops rather than risk a second copy; the next
-    export finds it by its fingerprint or books it then.
+    apart, and if it is still not there the export stops rather than risk a second copy; the
+    ledger keeps the intent, and the next export finds the receipt (by fingerprint, or by the
+    intent where the notes were dropped) or books it then.
     """
     last: ProcountorUnavailable | None = None
     for attempt in range(POST_ATTEMPTS):
@@ -217,10 +346,10 @@ def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
             last = lost
             if not lost.uncertain:
                 continue
-            landed = _landed(client, draft)
+            landed = _landed(client, journal, draft, intent)
             if landed is None and lost.still_running:
                 time.sleep(LOOK_AGAIN_SECONDS)
-                landed = _landed(client, draft)
+                landed = _landed(client, journal, draft, intent)
                 if landed is None:
                     raise OutcomeUnknown(lost.detail) from lost
             if landed is not None:
@@ -248,65 +377,56 @@ def _approve(client: ProcountorClient, sent: SentReceipt, locale: str | None) ->
     return SentReceipt(sent.period, sent.external_id, sent.receipt_date, sent.name, sent.total, "APPROVED"), []
 
 
-def _result(sent: list[SentReceipt], problems: list[Problem], new: int) -> ExportResult:
-    if _blocking(problems):
-        return ExportResult("partially_sent" if sent else "failed", tuple(sent), tuple(problems))
-    return ExportResult("sent" if new else "already_sent", tuple(sent), tuple(problems))
+def _approve_all(
+    client: ProcountorClient, receipts: Sequence[SentReceipt], locale: str | None
+) -> tuple[list[SentReceipt], list[Problem]]:
+    approved: list[SentReceipt] = []
+    problems: list[Problem] = []
+    for receipt in receipts:
+        done, trouble = _approve(client, receipt, locale)
+        approved.append(done)
+        problems.extend(trouble)
+    return approved, problems
 
 
-def _send(
-    client: ProcountorClient,
-    drafts: Sequence[ReceiptDraft],
-    settings: AccountSettings,
-    actor: Actor,
-    username: str,
-    problems: list[Problem],
-    renew: Any,
-) -> ExportResult:
-    locale = actor.locale
-    booked = find_booked(client, drafts)
-    same = {
-        d.period for d in drafts if d.period in booked and booked[d.period].fingerprint.digest == d.fingerprint.digest
-    }
-    sent = [booked[d.period].sent(d.period) for d in drafts if d.period in same]
-    changed = [p for p in _booked_problems(booked, drafts, locale) if p.blocking]
-    if changed:
-        problems.extend(changed)
-        return _result(sent, problems, new=0)
-    new = 0
-    for draft in drafts:
-        if draft.period in booked:
-            continue
-        renew()
-        try:
-            receipt = _post(client, draft)
-        except ProcountorError as error:
-            problems.extend(problems_for(error, draft, locale, username))
-            return _result(sorted(sent, key=lambda s: s.period), problems, new)
-        except ProblemError as failed:  # the authorization ended halfway
-            problems.extend(failed.problems)
-            return _result(sorted(sent, key=lambda s: s.period), problems, new)
-        except OutcomeUnknown:
-            problems.append(
-                problem(
-                    "procountor.export.outcome_unknown",
-                    locale,
-                    period=str(draft.period),
-                    field=f"receipts[{draft.period}]",
-                )
-            )
-            return _result(sorted(sent, key=lambda s: s.period), problems, new)
-        sent.append(sent_receipt(draft.period, receipt))
-        new += 1
-    sent.sort(key=lambda s: s.period)
-    if settings.approve_receipts:
-        approved: list[SentReceipt] = []
-        for booked_receipt in sent:
-            done, trouble = _approve(client, booked_receipt, locale)
-            approved.append(done)
-            problems.extend(trouble)
-        sent = approved
-    return _result(sent, problems, new)
+class _Stop(Exception):
+    """Sending stopped at a period: the problems say why."""
+
+    def __init__(self, problems: Sequence[Problem], *, certain: bool) -> None:
+        super().__init__("sending stopped")
+        self.problems = list(problems)
+        self.certain = certain  # True: the POST certainly did not land, so its intent can go
+
+
+def _send_one(
+    host: PluginHost, client: ProcountorClient, journal: Journal, draft: ReceiptDraft, attempt: SendContext, renew: Any
+) -> SentReceipt | None:
+    """Intent, POST, receipt: one period. None when another worker booked it meanwhile."""
+    run, locale = attempt.run, attempt.locale
+    intent = intent_for(draft, attempt.recorder.attempt_id)
+    if not host.ledger.record_intent(run, draft.period, intent):
+        return None
+    renew()
+    try:
+        receipt = _post(client, journal, draft, intent)
+    except OutcomeUnknown:
+        unknown = problem(
+            "procountor.export.outcome_unknown", locale, period=str(draft.period), field=f"receipts[{draft.period}]"
+        )
+        raise _Stop([unknown], certain=False) from None
+    except ProcountorUnavailable as error:
+        stop = _Stop(problems_for(error, draft, locale, attempt.username), certain=not error.uncertain)
+        if stop.certain:
+            host.ledger.clear_intent(run, draft.period, intent.attempt_id)
+        raise stop from None
+    except ProcountorError as error:  # refused: nothing was booked
+        host.ledger.clear_intent(run, draft.period, intent.attempt_id)
+        raise _Stop(problems_for(error, draft, locale, attempt.username), certain=True) from None
+    except ProblemError as failed:  # the authorization ended halfway: the POST was not accepted
+        host.ledger.clear_intent(run, draft.period, intent.attempt_id)
+        raise _Stop(failed.problems, certain=True) from None
+    host.ledger.record_receipt(run, draft.period, booked_receipt(draft, receipt))
+    return sent_receipt(draft.period, receipt)
 
 
 def export(
@@ -317,28 +437,127 @@ def export(
     actor: Actor,
     host: PluginHost,
 ) -> ExportResult:
-    prepared = prepare(account, mapping, company, journal, actor, host, sending=True)
-    problems = list(prepared.problems)
-    if prepared.gated:
-        return ExportResult("blocked", (), tuple(problems))
-    if prepared.client is None or not prepared.drafts or _blocking(problems):
-        if not _blocking(problems):
-            problems.append(problem("procountor.journal.empty", actor.locale, field="lines"))
-        return ExportResult("failed", (), tuple(problems))
+    """Book the journal's missing periods, each exactly once, and record the attempt."""
+    run = run_key(account, journal)
+    recorder = AttemptRecorder(host, run, AttemptKind.EXPORT, actor)
+    answer = _export(account, mapping, company, journal, actor, host, recorder)
+    recorder.finish(answer.status, answer.problems)
+    return answer
+
+
+def _export(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    actor: Actor,
+    host: PluginHost,
+    recorder: AttemptRecorder,
+) -> ExportResult:
+    locale = actor.locale
+    local = check_locally(account, mapping, company, journal, actor, host, sending=True)
+    if local.gated or local.settings is None or not local.lines:
+        return result((), local.problems, new=0, tried_to_write=False)
+    attempt = SendContext(recorder.run, recorder, locale, account.username)
+    if not local.ok:
+        # The journal must be fixed first; still report every problem Procountor would add.
+        problems = list(local.problems)
+        try:
+            client = attempt.open(account, host)
+            prepared = prepare(
+                client, account, mapping, company, journal, local.lines, local.settings, dry_run=True, locale=locale
+            )
+            problems.extend(prepared.problems)
+        except ProblemError as failed:
+            problems.extend(failed.problems)
+        except ProcountorError as error:
+            problems.extend(problems_for(error, None, locale, account.username))
+        return result((), problems, new=0, tried_to_write=False)
     key = f"procountor:export:{account.id}:{company.id}:{journal.run_id}"
     with _journal_lease(host, key) as owner:
         if owner is None:
-            problems.append(problem("procountor.export.in_progress", actor.locale, field="journal"))
-            return ExportResult("failed", (), tuple(problems))
+            busy = problem("procountor.export.in_progress", locale, field="journal")
+            return result((), [*local.problems, busy], new=0, tried_to_write=False)
 
         def renew() -> None:
             host.leases.acquire(key, owner, LEASE_TTL_SECONDS)
 
-        try:
-            return _send(
-                prepared.client, prepared.drafts, AccountSettings.of(account), actor, account.username, problems, renew
-            )
-        except ProblemError as failed:
-            return ExportResult("failed", (), (*problems, *failed.problems))
-        except ProcountorError as error:
-            return ExportResult("failed", (), (*problems, *problems_for(error, None, actor.locale, account.username)))
+        return _send(account, mapping, company, journal, host, local, attempt, renew)
+
+
+def _send(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    host: PluginHost,
+    local: Local,
+    attempt: SendContext,
+    renew: Any,
+) -> ExportResult:
+    locale, run = attempt.locale, attempt.run
+    assert local.settings is not None
+    problems = list(local.problems)
+    booked: list[SentReceipt] = []
+    digests = period_digests(local.lines, mapping)
+    new = 0
+    tried = False
+    try:
+        client = attempt.open(account, host)
+        confirmed = confirm(client, host.ledger, run, digests, writing=True)
+        problems.extend(_ledger_problems(confirmed, locale))
+        booked = [sent_receipt(period, receipt) for period, receipt in confirmed.booked.items()]
+        if confirmed.changed:
+            return result(booked, problems, new=0, tried_to_write=False)
+        missing = _missing_lines(local.lines, confirmed.booked)
+        if not missing:
+            return _finish(client, booked, problems, new=0, local=local, locale=locale)
+        host.ledger.plan(run, list(digests))
+        prepared = prepare(
+            client, account, mapping, company, journal, missing, local.settings, dry_run=False, locale=locale
+        )
+        problems.extend(prepared.problems)
+        if blocking(problems) or not prepared.drafts:
+            return result(booked, problems, new=0, tried_to_write=False)
+        found = _search(client, journal, prepared.drafts, confirmed.intents, confirmed.known_ids)
+        search_problems = _search_problems(found, prepared.drafts, locale)
+        problems.extend(search_problems)
+        if blocking(search_problems):
+            return result(booked, problems, new=0, tried_to_write=False)
+        for draft in prepared.drafts:
+            there = found.get(draft.period)
+            if there is not None:
+                host.ledger.record_receipt(run, draft.period, adopted_receipt(draft, there))
+                booked.append(there.sent(draft.period))
+                continue
+            tried = True
+            sent = _send_one(host, client, journal, draft, attempt, renew)
+            if sent is not None:
+                booked.append(sent)
+                new += 1
+    except _Stop as stop:
+        problems.extend(stop.problems)
+        return result(booked, problems, new=new, tried_to_write=True)
+    except ProblemError as failed:
+        problems.extend(failed.problems)
+        return result(booked, problems, new=new, tried_to_write=tried)
+    except ProcountorError as error:
+        problems.extend(problems_for(error, None, locale, account.username))
+        return result(booked, problems, new=new, tried_to_write=tried)
+    return _finish(client, booked, problems, new=new, local=local, locale=locale)
+
+
+def _finish(
+    client: ProcountorClient,
+    booked: list[SentReceipt],
+    problems: list[Problem],
+    *,
+    new: int,
+    local: Local,
+    locale: str | None,
+) -> ExportResult:
+    assert local.settings is not None
+    if local.settings.approve_receipts:
+        booked, trouble = _approve_all(client, sorted(booked, key=lambda r: r.period), locale)
+        problems.extend(trouble)
+    return result(booked, problems, new=new, tried_to_write=new > 0)

@@ -198,6 +198,29 @@ def _cost_object(line: JournalLine, kind: str) -> str | None:
     return line.cost_center if kind == "cost_center" else line.cost_unit
 
 
+def host_row(line: JournalLine, kinds: Sequence[str]) -> HostRow:
+    """The row ``line`` becomes, in the host's terms (what the row digest covers).
+
+    Needs no Procountor ids, so the booking ledger's digests can be compared before any read.
+    """
+    codes = {kind: _cost_object(line, kind) for kind in kinds}
+    return HostRow(
+        line.ledger_account.strip(),
+        _cents(line.amount),
+        procountor_text(line.description, DESCRIPTION_LIMIT).text,
+        codes.get("cost_center"),
+        codes.get("cost_unit"),
+    )
+
+
+def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> dict[Period, str]:
+    """The row digest of each period's receipt, earliest period first, without Procountor's ids."""
+    kinds = _enabled_kinds(mapping)
+    return {
+        period: rows_digest(host_row(item.line, kinds) for item in items) for period, items in _group(lines).items()
+    }
+
+
 def build_receipts(
     journal: Journal,
     lines: Sequence[IndexedLine],

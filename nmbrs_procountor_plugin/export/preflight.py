@@ -76,12 +76,27 @@ def _line_numbers(indexes: Iterable[int]) -> str:
     return ", ".join(str(i + 1) for i in sorted(set(indexes)))
 
 
+SEARCH_LEVELS: Final = ("ALL_RIGHTS", "VIEWING_RIGHTS")
+
+
 def check_rights(rights: Mapping[str, Any], locale: str | None) -> list[Problem]:
+    """The authorizing user's rights that sending depends on (docs/procountor-api.md §3b).
+
+    ``journalReceipts`` ALL_RIGHTS to create receipts; ``journalReceiptSearch`` at least viewing,
+    because the search is how a receipt whose answer was lost is found (absent = not restricted);
+    ``personalJournalReceiptsOnly`` true narrows the search to the user's own receipts: a warning.
+    """
     accounting = (rights.get("rights") or {}).get("accounting") or {}
+    problems: list[Problem] = []
     level = str(accounting.get("journalReceipts") or "NO_ACCESS")
-    if level == "ALL_RIGHTS":
-        return []
-    return [problem("procountor.rights.journal_receipts", locale, level=level, field="procountor.user")]
+    if level != "ALL_RIGHTS":
+        problems.append(problem("procountor.rights.journal_receipts", locale, level=level, field="procountor.user"))
+    search = accounting.get("journalReceiptSearch")
+    if search is not None and str(search) not in SEARCH_LEVELS:
+        problems.append(problem("procountor.rights.receipt_search", locale, level=str(search), field="procountor.user"))
+    if accounting.get("personalJournalReceiptsOnly") is True:
+        problems.append(problem("procountor.rights.personal_receipts_only", locale, field="procountor.user"))
+    return problems
 
 
 def check_accounts(
@@ -132,6 +147,20 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
             )
             continue
         period = next((tp for tp in year.periods if tp.start <= day <= tp.end), None)
+        if year.is_open and period is not None and period.status == "PENDING":
+            # What Procountor does with a receipt in a PENDING period is undocumented
+            # (docs/procountor-api.md §3c): refused here, before anything is written.
+            problems.append(
+                problem(
+                    "procountor.period.pending",
+                    locale,
+                    date=day.isoformat(),
+                    start=period.start.isoformat(),
+                    end=period.end.isoformat(),
+                    field=f"receipts[{day.isoformat()}].receiptDate",
+                )
+            )
+            continue
         if not year.is_open or (period is not None and period.status == "CLOSED"):
             start, end = (period.start, period.end) if period else (year.start, year.end)
             problems.append(

@@ -48,8 +48,9 @@ def _field_problem(draft: ReceiptDraft, error: FieldError, locale: str | None) -
     field, where = journal_field(draft, error.field)
     message = " ".join(error.message.split())
     if CLOSED_PERIOD in message:
+        # Procountor says only that the date is not postable (closed or pending): no made-up range.
         day = draft.receipt_date.isoformat()
-        return problem("procountor.period.closed", locale, date=day, start=day, end=day, field=field)
+        return problem("procountor.period.not_open", locale, date=day, period=str(draft.period), field=field)
     if DIMENSION_MISMATCH.replace("_", "") in message.replace("_", "").replace(" ", ""):
         return problem("procountor.dimension.item_rejected", locale, where=where, period=str(draft.period), field=field)
     if field.endswith(".ledger_account"):

@@ -1,46 +1,67 @@
-"""What of a journal is already booked in Procountor, recognised by the fingerprint each receipt carries.
+"""The fallback answer to "is this period already in Procountor?": a search, for when the ledger cannot say.
 
-Procountor has no idempotency key and cannot search by text, so each receipt carries a
-fingerprint (company, run, period, digest of its rows) in ``invoiceNotes``, a field Procountor
-keeps but does not print. Before posting, the export searches the JOURNAL receipts in its date
-range (one search, paged), narrows them to its own name, and reads those in batches to compare
-fingerprints. The same lookup answers "did that POST land?" after a lost answer.
+The host's booking ledger (:mod:`.ledger`) is the first answer. It cannot answer for a period
+whose intent has no receipt id (the POST's answer was lost) or when the host's ledger was lost or
+restored from an older backup. Then the receipts themselves are read: each carries a fingerprint
+(company, run, period, digest of its rows) in ``invoiceNotes``, a field Procountor keeps but does
+not print (docs/procountor-api.md §3b).
+
+Procountor cannot search by text, and the run's reference or booking date may have changed since
+it was sent, so the search covers the *whole months* of the periods asked about, pages until a
+short or empty page, and reads every live candidate (in batches of 200) to compare fingerprints:
+a receipt counts as this run's only when its fingerprint names this company, this run and the
+period. A receipt whose notes were dropped (Procountor's definition does not promise to keep
+them) can still be recognised by the intent the ledger holds for it: same name, same date and
+the same rows in Procountor's terms. A receipt with foreign notes, or with neither a matching
+fingerprint nor a matching intent, is never taken for this run's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
+from nmbrs_hookspecs.booking import BookingIntent
 from nmbrs_hookspecs.types import Period, SentReceipt
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, parse_fingerprint
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
 
 INVALIDATED: Final = "INVALIDATED"
+_CENTS: Final = Decimal("0.01")
 
 
 @dataclass(frozen=True)
 class Booked:
-    """A receipt of ours found in Procountor."""
+    """A receipt of ours found in Procountor: by its fingerprint, or (notes dropped) by the ledger's intent."""
 
     receipt: dict[str, Any]
-    fingerprint: Fingerprint
+    fingerprint: Fingerprint | None
+
+    @property
+    def id(self) -> str:
+        return str(self.receipt["id"])
 
     def sent(self, period: Period) -> SentReceipt:
         return sent_receipt(period, self.receipt)
 
+    def same_rows(self, draft: ReceiptDraft) -> bool:
+        """True when the receipt holds exactly the draft's rows (a match by intent was already exact)."""
+        return self.fingerprint is None or self.fingerprint.matches_rows(draft.rows)
 
-def receipt_total(receipt: dict[str, Any]) -> Decimal:
+
+def receipt_total(receipt: Mapping[str, Any]) -> Decimal:
     """The debit side of a receipt as Procountor holds it (what the admin sees as the amount)."""
     values = (Decimal(str(t.get("accountingValue", 0))) for t in receipt.get("transactions") or [])
     return sum((v for v in values if v > 0), Decimal("0.00"))
 
 
-def sent_receipt(period: Period, receipt: dict[str, Any]) -> SentReceipt:
+def sent_receipt(period: Period, receipt: Mapping[str, Any]) -> SentReceipt:
     return SentReceipt(
         period=period,
         external_id=str(receipt["id"]),
@@ -51,31 +72,97 @@ def sent_receipt(period: Period, receipt: dict[str, Any]) -> SentReceipt:
     )
 
 
-def find_booked(client: ProcountorClient, drafts: Sequence[ReceiptDraft]) -> dict[Period, Booked]:
-    """Our live receipts for these drafts' company and run, by period (invalidated ones ignored)."""
+def payload_digest(receipt: Mapping[str, Any]) -> str:
+    """A digest of a receipt in Procountor's terms: name, date and its ENTRY rows, in any order.
+
+    The same for the POST body and for the receipt Procountor stores from it, so a receipt whose
+    answer was lost can be recognised by the intent recorded before the POST even where
+    ``invoiceNotes`` did not survive.
+    """
+    rows = sorted(
+        json.dumps(
+            [
+                str(row.get("account") or ""),
+                format(Decimal(str(row.get("accountingValue", 0))).quantize(_CENTS), "f"),
+                str(row.get("description") or ""),
+                sorted(
+                    (
+                        int(d["dimensionId"]),
+                        int(d["itemId"]),
+                        format(Decimal(str(d["value"])).quantize(_CENTS), "f"),
+                    )
+                    for d in row.get("dimensionItemValues") or []
+                ),
+            ]
+        )
+        for row in receipt.get("transactions") or []
+        if row.get("transactionType", "ENTRY") == "ENTRY"
+    )
+    canonical = json.dumps([str(receipt.get("name") or ""), str(receipt.get("receiptDate") or ""), rows])
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _months(days: Iterable[date]) -> set[Period]:
+    return {Period(day.year, day.month) for day in days}
+
+
+def search_booked(
+    client: ProcountorClient,
+    company_id: str,
+    run_id: str,
+    drafts: Sequence[ReceiptDraft],
+    intents: Mapping[Period, BookingIntent],
+    known_ids: Collection[str] = (),
+) -> dict[Period, Booked]:
+    """This run's live receipts for the drafts' periods, found by fingerprint or by the ledger's intent.
+
+    ``known_ids`` are receipts the ledger already holds for other periods: never taken again.
+    """
     if not drafts:
         return {}
-    start = min(d.receipt_date for d in drafts)
-    end = max(d.receipt_date for d in drafts)
-    names = {d.name for d in drafts}
+    wanted = {d.period for d in drafts}
+    months = {d.period for d in drafts} | _months(d.receipt_date for d in drafts)
+    months |= _months(i.receipt_date for p, i in intents.items() if p in wanted)
+    start, end = min(months).first_day, max(months).last_day
     candidates = [
-        r["id"]
+        str(r["id"])
         for r in client.search_journal_receipts(start, end)
-        if r.get("name") in names and r.get("status") != INVALIDATED
+        if r.get("status") != INVALIDATED
+        and str(r["id"]) not in known_ids
+        and _months([date.fromisoformat(str(r["receiptDate"]))]) <= months
     ]
     if not candidates:
         return {}
-    wanted = {(d.fingerprint.company_id, d.fingerprint.run_id) for d in drafts}
+    by_intent = {i.payload_digest: p for p, i in intents.items() if p in wanted}
     booked: dict[Period, Booked] = {}
     for receipt in client.ledger_receipts(candidates):
         if receipt.get("status") == INVALIDATED:
             continue
-        fingerprint = parse_fingerprint(receipt.get("invoiceNotes"))
-        if fingerprint is None or (fingerprint.company_id, fingerprint.run_id) not in wanted:
+        found = _recognise(receipt, company_id, run_id, wanted, by_intent)
+        if found is None:
             continue
+        period, fingerprint = found
         # Two live receipts for one period would be a duplicate made outside this plugin; the
         # oldest (lowest id) is the one the plugin recognises.
-        current = booked.get(fingerprint.period)
+        current = booked.get(period)
         if current is None or int(receipt["id"]) < int(current.receipt["id"]):
-            booked[fingerprint.period] = Booked(receipt, fingerprint)
+            booked[period] = Booked(receipt, fingerprint)
     return booked
+
+
+def _recognise(
+    receipt: Mapping[str, Any],
+    company_id: str,
+    run_id: str,
+    wanted: Collection[Period],
+    by_intent: Mapping[str, Period],
+) -> tuple[Period, Fingerprint | None] | None:
+    notes = receipt.get("invoiceNotes")
+    fingerprint = parse_fingerprint(notes)
+    if fingerprint is not None:
+        ours = (fingerprint.company_id, fingerprint.run_id) == (company_id, run_id)
+        return (fingerprint.period, fingerprint) if ours and fingerprint.period in wanted else None
+    if notes:
+        return None  # someone else's notes: not a receipt this plugin made
+    period = by_intent.get(payload_digest(receipt))
+    return None if period is None else (period, None)

@@ -56,10 +56,10 @@ def entry(
 
 
 def _load() -> dict[str, Entry]:
-    from nmbrs_procountor_plugin.messages import after_send, auth, common, export, export_send, mapping
+    from nmbrs_procountor_plugin.messages import after_send, auth, common, export, export_send, ledger, mapping
 
     catalogue: dict[str, Entry] = {}
-    for module in (common, auth, mapping, export, export_send, after_send):
+    for module in (common, auth, mapping, export, export_send, ledger, after_send):
         for item in module.ENTRIES:
             if item.code in catalogue:
                 raise RuntimeError(f"problem code {item.code!r} is declared twice")

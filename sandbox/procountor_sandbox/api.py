@@ -131,8 +131,8 @@ def rights(ctx: Ctx) -> Response:
             "rights": {
                 "accounting": {
                     "journalReceipts": right,
-                    "journalReceiptSearch": right if right in READ_RIGHTS else "NO_ACCESS",
-                    "personalJournalReceiptsOnly": False,
+                    "journalReceiptSearch": ctx.state.search_right(ctx.user.username, ctx.company.id, right),
+                    "personalJournalReceiptsOnly": ctx.state.personal_receipts_only(ctx.user.username, ctx.company.id),
                 }
             },
         }
@@ -284,9 +284,12 @@ def create_receipt(ctx: Ctx) -> Response:
     if flag not in ("true", "false"):
         return error(400, f"Invalid createReconciliation: {flag}", "createReconciliation")
     reconcile = flag == "true"
-    problems = validate_receipt(ctx.company, body, reconcile)
+    config = ctx.state.config
+    problems = validate_receipt(ctx.company, body, reconcile, accept_pending=config.pending_periods == "accept")
     if problems:
         return violations(problems)
+    if not config.keep_invoice_notes:
+        body = {key: value for key, value in body.items() if key != "invoiceNotes"}
     receipt = store_receipt(ctx.state, ctx.company, body, reconcile)
     return json_response(receipt)
 

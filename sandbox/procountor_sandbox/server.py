@@ -289,6 +289,9 @@ class Sandbox:
     def set_journal_rights(self, username: str, company_id: int, right: str) -> None:
         self._state.set_journal_rights(username, company_id, right)
 
+    def set_search_rights(self, username: str, company_id: int, level: str, personal_only: bool = False) -> None:
+        self._state.set_search_rights(username, company_id, level, personal_only)
+
     def set_tracking_period_status(self, company_id: int, year: int, month: int, status: str) -> None:
         self._state.set_tracking_period_status(company_id, year, month, status)
 

@@ -91,6 +91,7 @@ class LoginTicket:
 class SandboxState:
     def __init__(self, config: SandboxConfig, clock: Callable[[], float] = time.time) -> None:
         self.config = config
+        self.search_rights: dict[tuple[str, int], tuple[str, bool]] = {}
         self.clock = clock
         self.lock = threading.RLock()
         self.today = config.effective_today()  # fixed at construction: the seed is rebuilt from it
@@ -225,6 +226,25 @@ class SandboxState:
         with self.lock:
             self.require_member(username, company_id)
             self.users[username].rights[company_id] = right
+
+    def set_search_rights(self, username: str, company_id: int, level: str, personal_only: bool = False) -> None:
+        """Give the user a journal receipt search right apart from the journal right (tests)."""
+        if level not in JOURNAL_RIGHTS:
+            raise ValueError(f"level must be one of {JOURNAL_RIGHTS}")
+        with self.lock:
+            self.require_member(username, company_id)
+            self.search_rights[(username, company_id)] = (level, personal_only)
+
+    def search_right(self, username: str, company_id: int, journal_right: str) -> str:
+        """The search right: as set by a test, else viewing follows the journal right."""
+        override = self.search_rights.get((username, company_id))
+        if override is not None:
+            return override[0]
+        return journal_right if journal_right in ("ALL_RIGHTS", "VIEWING_RIGHTS") else "NO_ACCESS"
+
+    def personal_receipts_only(self, username: str, company_id: int) -> bool:
+        override = self.search_rights.get((username, company_id))
+        return override is not None and override[1]
 
     def set_tracking_period_status(self, company_id: int, year: int, month: int, status: str) -> None:
         if status not in PERIOD_STATUSES:

@@ -1,0 +1,50 @@
+"""The status of one export attempt: sent, already sent, partially sent, blocked or failed.
+
+``blocked``: stopped before any write because something must be fixed first (rights, company,
+data, mapping, periods): sending again changes nothing until it is. ``failed``: nothing was
+booked by this attempt because Procountor was unavailable or answered unexpectedly: try again
+later. ``partially_sent``: this attempt booked some periods and then stopped. What the run as a
+whole has booked is the host's sent status, derived from the ledger, not this answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from nmbrs_hookspecs.types import ExportResult, Problem, SentReceipt
+
+# Problems that say "try again later", not "fix something first".
+TRY_LATER: Final = frozenset(
+    {
+        "procountor.unavailable",
+        "procountor.rate_limited",
+        "procountor.unexpected_response",
+        "procountor.export.in_progress",
+        "procountor.export.outcome_unknown",
+    }
+)
+
+
+def blocking(problems: Sequence[Problem]) -> bool:
+    return any(p.blocking for p in problems)
+
+
+def status_of(problems: Sequence[Problem], *, new: int, tried_to_write: bool) -> str:
+    """The attempt's status from its problems, the receipts it booked and whether it tried a write."""
+    stoppers = [p for p in problems if p.blocking]
+    if not stoppers:
+        return "sent" if new else "already_sent"
+    if new:
+        return "partially_sent"
+    if tried_to_write or all(p.code in TRY_LATER for p in stoppers):
+        return "failed"
+    return "blocked"
+
+
+def result(
+    receipts: Sequence[SentReceipt], problems: Sequence[Problem], *, new: int, tried_to_write: bool
+) -> ExportResult:
+    """The attempt's answer; ``receipts`` are every booked receipt of the run it knows, earliest first."""
+    ordered = tuple(sorted(receipts, key=lambda r: r.period))
+    return ExportResult(status_of(problems, new=new, tried_to_write=tried_to_write), ordered, tuple(problems))
