@@ -19,11 +19,9 @@ attempt history. The ledger, not the attempt's answer, is what the host shows as
 from __future__ import annotations
 
 import logging
-import os
 import time
-import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -48,6 +46,7 @@ from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorUnavai
 from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.gates import check_gates
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
+from nmbrs_procountor_plugin.export.lease import LEASE_TTL_SECONDS, hold_lease, lease_key
 from nmbrs_procountor_plugin.export.ledger import (
     Confirmed,
     adopted_receipt,
@@ -74,8 +73,6 @@ from nmbrs_procountor_plugin.provider import AccountSettings
 
 log = logging.getLogger(__name__)
 
-LEASE_TTL_SECONDS: Final = 120.0
-LEASE_WAIT_SECONDS: Final = 20.0
 POST_ATTEMPTS: Final = 3
 RETRY_PAUSE_SECONDS: Final = 0.5
 LOOK_AGAIN_SECONDS: Final = 3.0
@@ -301,22 +298,6 @@ def _preview(
     return ExportPlan(tuple(d.planned() for d in drafts), tuple(problems))
 
 
-@contextmanager
-def _journal_lease(host: PluginHost, key: str) -> Iterator[str | None]:
-    """Hold the journal's lease (waiting a little for another worker to finish), or yield None."""
-    owner = f"{os.getpid()}-{uuid.uuid4().hex}"
-    deadline = time.monotonic() + LEASE_WAIT_SECONDS
-    while not host.leases.acquire(key, owner, LEASE_TTL_SECONDS):
-        if time.monotonic() >= deadline:
-            yield None
-            return
-        time.sleep(0.2)
-    try:
-        yield owner
-    finally:
-        host.leases.release(key, owner)
-
-
 def _landed(
     client: ProcountorClient, journal: Journal, draft: ReceiptDraft, intent: BookingIntent
 ) -> dict[str, Any] | None:
@@ -473,8 +454,8 @@ def _export(
         except ProcountorError as error:
             problems.extend(problems_for(error, None, locale, account.username))
         return result((), problems, new=0, tried_to_write=False)
-    key = f"procountor:export:{account.id}:{company.id}:{journal.run_id}"
-    with _journal_lease(host, key) as owner:
+    key = lease_key(account.id, company.id, journal.run_id)  # the undo holds the same lease
+    with hold_lease(host, key) as owner:
         if owner is None:
             busy = problem("procountor.export.in_progress", locale, field="journal")
             return result((), [*local.problems, busy], new=0, tried_to_write=False)

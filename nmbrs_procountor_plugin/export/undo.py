@@ -21,14 +21,12 @@ the run's export lease, so an export and an undo of one run never interleave.
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from nmbrs_hookspecs.booking import Attempt, AttemptKind, BookingRecord, BookingState, RunKey
+from nmbrs_hookspecs.booking import AttemptKind, BookingRecord, BookingState, RunKey
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.types import Actor, AdministrationMapping, HostCompany, IntegrationAccount, Journal, Problem
@@ -40,7 +38,9 @@ from nmbrs_procountor_plugin.api.errors import (
     ProcountorError,
     ProcountorUnavailable,
 )
+from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.lease import run_lease
+from nmbrs_procountor_plugin.export.ledger import run_key
 from nmbrs_procountor_plugin.export.preflight import FiscalYear, parse_fiscal_years
 from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.messages import problem
@@ -60,11 +60,6 @@ class Survey:
     @property
     def blocking(self) -> bool:
         return any(p.blocking for p in self.problems)
-
-
-def run_key(account: IntegrationAccount, company: HostCompany, journal: Journal) -> RunKey:
-    """The run in the ledger: account + host company + run id (as the export records it)."""
-    return RunKey(account.id, company.id, journal.run_id)
 
 
 def _gates(
@@ -170,7 +165,7 @@ def preview_undo(
     gates = _gates(account, mapping, company, actor, host)
     if gates:
         return UndoPlan((), tuple(gates))
-    records = host.ledger.records(run_key(account, company, journal))
+    records = host.ledger.records(run_key(account, journal))
     if not any(r.state is not BookingState.INTENDED for r in records):
         return UndoPlan((), (problem("procountor.undo.nothing_booked", actor.locale, field="journal"),))
     try:
@@ -190,7 +185,6 @@ class _Undo:
         self.host = host
         self.run = run
         self.locale = locale
-        self.writes = 0
 
     def _landed(self, external_id: str) -> bool:
         """After a lost or refused answer: is the receipt invalidated now?"""
@@ -204,7 +198,6 @@ class _Undo:
     ) -> tuple[UndoReceipt, list[Problem]]:
         """Invalidate one receipt; its new state, or the problems that stopped it."""
         params = {"period": str(receipt.period), "id": receipt.external_id, "field": f"receipts[{receipt.period}]"}
-        self.writes += 1
         try:
             self.client.invalidate_ledger_receipt(receipt.external_id)
         except ProcountorUnavailable as lost:
@@ -256,14 +249,6 @@ def _stopped(receipts: list[UndoReceipt], problems: list[Problem], locale: str |
     return UndoResult("partially_undone", tuple(receipts), tuple(problems))
 
 
-@dataclass
-class _Tally:
-    """The calls one undo attempt made, for the attempt history."""
-
-    requests: int = 0
-    writes: int = 0
-
-
 def undo(
     account: IntegrationAccount,
     mapping: AdministrationMapping,
@@ -273,25 +258,10 @@ def undo(
     host: PluginHost,
 ) -> UndoResult:
     """Take the run back (see the module docstring); records the attempt in the host's history."""
-    started = time.time()
-    run = run_key(account, company, journal)
-    tally = _Tally()
-    result = _undo(account, mapping, company, journal, actor, host, run, tally)
-    host.attempts.record(
-        Attempt(
-            attempt_id=uuid.uuid4().hex,
-            run=run,
-            kind=AttemptKind.UNDO,
-            actor_id=actor.user_id,
-            started_at=started,
-            finished_at=max(time.time(), started),
-            outcome=result.status,
-            problems=result.problems,
-            requests=tally.requests,
-            writes=tally.writes,
-        )
-    )
-    return result
+    recorder = AttemptRecorder(host, run_key(account, journal), AttemptKind.UNDO, actor)
+    answer = _undo(account, mapping, company, journal, actor, host, recorder)
+    recorder.finish(answer.status, answer.problems)
+    return answer
 
 
 def _undo(
@@ -301,8 +271,7 @@ def _undo(
     journal: Journal,
     actor: Actor,
     host: PluginHost,
-    run: RunKey,
-    tally: _Tally,
+    recorder: AttemptRecorder,
 ) -> UndoResult:
     locale = actor.locale
     gates = _gates(account, mapping, company, actor, host)
@@ -311,23 +280,17 @@ def _undo(
     with run_lease(host, account, company, journal) as owner:
         if owner is None:
             return UndoResult("failed", (), (problem("procountor.undo.in_progress", locale, field="journal"),))
-        records = host.ledger.records(run)
+        records = host.ledger.records(recorder.run)
         if not any(r.state is not BookingState.INTENDED for r in records):
             nothing = problem("procountor.undo.nothing_booked", locale, field="journal")
             return UndoResult("nothing_to_undo", (), (nothing,))
-        client: ProcountorClient | None = None
-        undo_run: _Undo | None = None
         try:
-            client = open_client(account, host, locale)
+            client = recorder.client = open_client(account, host, locale)
             found = survey(client, records, locale)
             if found.blocking:
                 return UndoResult("blocked", tuple(r for _, r in found.receipts), found.problems)
-            undo_run = _Undo(client, host, run, locale)
-            return _undo_all(undo_run, found, account.username)
+            return _undo_all(_Undo(client, host, recorder.run, locale), found, account.username)
         except ProblemError as failed:
             return UndoResult("failed", (), tuple(failed.problems))
         except ProcountorError as error:
             return UndoResult("failed", (), tuple(problems_for(error, None, locale, account.username)))
-        finally:
-            tally.requests = client.request_count if client is not None else 0
-            tally.writes = min(undo_run.writes if undo_run is not None else 0, tally.requests)
