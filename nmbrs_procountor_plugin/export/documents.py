@@ -21,6 +21,7 @@ document is refused before anything is sent.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from decimal import Decimal
 from typing import Final
 
 from nmbrs_hookspecs.types import Journal, JournalLine, Period
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
+from nmbrs_procountor_plugin.export.text import cp1252_safe
 
 MAX_ATTACHMENT_BYTES: Final = 10_000_000
 """Procountor's limit for one attachment (``POST /attachments``, docs/procountor-api.md §3c)."""
@@ -61,6 +64,11 @@ class JournalDocument:
     @property
     def too_large(self) -> bool:
         return self.size > MAX_ATTACHMENT_BYTES
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the file, as the ledger records it."""
+        return hashlib.sha256(self.content).hexdigest()
 
 
 def document_name(receipt_name: str, period: Period) -> str:
@@ -115,9 +123,16 @@ def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]]) -> byte
     return "".join(out).encode(ENCODING)
 
 
-def journal_document(
-    journal: Journal, period: Period, receipt_name: str, line_indexes: Sequence[int]
-) -> JournalDocument:
-    """The document for one receipt: the journal lines it was booked from (``line_indexes``)."""
-    lines = [(index + 1, journal.lines[index]) for index in line_indexes]
-    return JournalDocument(period, document_name(receipt_name, period), render_csv(period, lines))
+def journal_documents(journal: Journal, lines: Sequence[IndexedLine]) -> dict[Period, JournalDocument]:
+    """One document per period of ``lines`` (the validated lines to book), lines in journal order.
+
+    Named like the receipt: the run's reference as Procountor stores it (Windows-1252 safe).
+    """
+    name, _ = cp1252_safe(journal.reference)
+    by_period: dict[Period, list[tuple[int, JournalLine]]] = {}
+    for item in sorted(lines, key=lambda i: i.index):
+        by_period.setdefault(item.line.period, []).append((item.index + 1, item.line))
+    return {
+        period: JournalDocument(period, document_name(name, period), render_csv(period, rows))
+        for period, rows in sorted(by_period.items())
+    }

@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from nmbrs_hookspecs.booking import AttemptKind, BookingIntent, RunKey
@@ -43,7 +43,9 @@ from nmbrs_hookspecs.types import (
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.connection import open_client
 from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorUnavailable
+from nmbrs_procountor_plugin.export.attach import Attacher, oversized
 from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
+from nmbrs_procountor_plugin.export.documents import JournalDocument, journal_documents
 from nmbrs_procountor_plugin.export.gates import check_gates
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
 from nmbrs_procountor_plugin.export.lease import LEASE_TTL_SECONDS, hold_lease, lease_key
@@ -90,6 +92,7 @@ class Local:
     problems: tuple[Problem, ...]
     settings: AccountSettings | None
     gated: bool
+    documents: Mapping[Period, JournalDocument] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -123,7 +126,9 @@ def check_locally(
         problems.extend(check_balance(journal, check.lines, locale))
     if not check.lines and not blocking(problems):
         problems.append(problem("procountor.journal.empty", locale, field="lines"))
-    return Local(tuple(check.lines), tuple(problems), settings, gated=False)
+    documents = journal_documents(journal, check.lines) if settings.attach_journal_lines else {}
+    problems.extend(oversized(documents.values(), locale))  # refused before anything is sent
+    return Local(tuple(check.lines), tuple(problems), settings, gated=False, documents=documents)
 
 
 @dataclass(frozen=True)
@@ -483,16 +488,18 @@ def _send(
     digests = period_digests(local.lines, mapping)
     new = 0
     tried = False
+    seen: dict[Period, Mapping[str, Any]] = {}  # receipts as this attempt read them, for their attachments
     try:
         client = attempt.open(account, host)
         confirmed = confirm(client, host.ledger, run, digests, writing=True)
         problems.extend(_ledger_problems(confirmed, locale))
         booked = [sent_receipt(period, receipt) for period, receipt in confirmed.booked.items()]
+        seen.update(confirmed.booked)
         if confirmed.changed:
             return result(booked, problems, new=0, tried_to_write=False)
         missing = _missing_lines(local.lines, confirmed.booked)
         if not missing:
-            return _finish(client, booked, problems, new=0, local=local, locale=locale)
+            return _finish(client, booked, problems, new=0, local=local, attempt=attempt, seen=seen, host=host)
         host.ledger.plan(run, list(digests))
         prepared = prepare(
             client, account, mapping, company, journal, missing, local.settings, dry_run=False, locale=locale
@@ -510,6 +517,7 @@ def _send(
             if there is not None:
                 host.ledger.record_receipt(run, draft.period, adopted_receipt(draft, there))
                 booked.append(there.sent(draft.period))
+                seen[draft.period] = there.receipt
                 continue
             tried = True
             sent = _send_one(host, client, journal, draft, attempt, renew)
@@ -525,7 +533,7 @@ def _send(
     except ProcountorError as error:
         problems.extend(problems_for(error, None, locale, account.username))
         return result(booked, problems, new=new, tried_to_write=tried)
-    return _finish(client, booked, problems, new=new, local=local, locale=locale)
+    return _finish(client, booked, problems, new=new, local=local, attempt=attempt, seen=seen, host=host)
 
 
 def _finish(
@@ -535,9 +543,15 @@ def _finish(
     *,
     new: int,
     local: Local,
-    locale: str | None,
+    attempt: SendContext,
+    seen: Mapping[Period, Mapping[str, Any]],
+    host: PluginHost,
 ) -> ExportResult:
+    """Every period is booked: attach the documents still missing, then approve when asked to."""
     assert local.settings is not None
+    locale = attempt.locale
+    if local.documents:
+        problems.extend(Attacher(client, host.ledger, attempt.run, locale).attach_missing(local.documents, seen))
     if local.settings.approve_receipts:
         booked, trouble = _approve_all(client, sorted(booked, key=lambda r: r.period), locale)
         problems.extend(trouble)

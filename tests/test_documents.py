@@ -1,0 +1,69 @@
+"""The journal document's CSV: what a Finnish spreadsheet needs to open it right (docs/attachments.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from nmbrs_hookspecs.types import JournalLine, Period
+from nmbrs_procountor_plugin.export.documents import (
+    MAX_ATTACHMENT_BYTES,
+    JournalDocument,
+    document_name,
+    render_csv,
+)
+
+JUNE = Period(2026, 6)
+
+
+def rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def line(
+    amount: str, description: str = "Wages", account: str = "5000", cc: str | None = None
+) -> tuple[int, JournalLine]:
+    return 1, JournalLine(account, Decimal(amount), description, JUNE, cc)
+
+
+def test_bom_semicolons_decimal_comma_and_crlf() -> None:
+    content = render_csv(JUNE, [line("1234.5"), line("-1234.50", "Nettopalkat", "2939")])
+    assert content.startswith(b"\xef\xbb\xbfRivi;Kausi;Tili;Selite;")
+    assert content.endswith(b"\r\n")
+    body = rows(content)
+    assert body[1][6:] == ["1234,50", ""]
+    assert body[2][6:] == ["", "1234,50"]
+    assert body[-1][3:] == ["Yhteensä", "", "", "1234,50", "1234,50"]
+
+
+def test_large_amounts_have_no_thousands_separator() -> None:
+    assert rows(render_csv(JUNE, [line("1234567.89")]))[1][6] == "1234567,89"
+
+
+def test_text_with_separators_quotes_and_line_breaks_is_quoted() -> None:
+    text = 'Bonus; "Q2"\nHelsinki'
+    assert rows(render_csv(JUNE, [line("1.00", text)]))[1][3] == text
+
+
+def test_finnish_and_other_letters_survive() -> None:
+    text = "Lomaraha Jyväskylä – Åbo ß €"
+    assert rows(render_csv(JUNE, [line("1.00", text)]))[1][3] == text
+
+
+def test_a_text_that_looks_like_a_formula_is_shown_as_text() -> None:
+    cells = rows(render_csv(JUNE, [line("1.00", '=HYPERLINK("x")', cc="+1"), line("1.00", "@SUM(A1)")]))
+    assert cells[1][3] == '\'=HYPERLINK("x")'
+    assert cells[1][4] == "'+1"
+    assert cells[2][3] == "'@SUM(A1)"
+
+
+def test_name_is_reference_and_period_with_unsafe_characters_replaced() -> None:
+    assert document_name("Payroll June 2026 run 1", JUNE) == "Payroll June 2026 run 1 2026-06.csv"
+    assert document_name('Run 6/2026: "bonus"?', JUNE) == "Run 6_2026_ _bonus__ 2026-06.csv"
+
+
+def test_the_limit_is_procountors_ten_million_bytes() -> None:
+    assert not JournalDocument(JUNE, "a.csv", b"x" * MAX_ATTACHMENT_BYTES).too_large
+    assert JournalDocument(JUNE, "a.csv", b"x" * (MAX_ATTACHMENT_BYTES + 1)).too_large
+    assert MAX_ATTACHMENT_BYTES == 10_000_000
