@@ -38,6 +38,8 @@ PLUGIN_EXCHANGES = {
     "GET /api/ledgerreceipts/{ids}",
     "POST /api/ledgerreceipts",
     "PUT /api/ledgerreceipts/{id}/approve",
+    "PUT /api/ledgerreceipts/{id}/invalidate",
+    "POST /api/attachments",
 }
 
 
@@ -143,7 +145,7 @@ def test_a_request_that_is_not_on_tape_fails_loudly(tmp_path: Path) -> None:
 
 
 def _exchange_of(method: str, path: str, body: str | None) -> str:
-    path = re.sub(r"/ledgerreceipts/\d+/approve$", "/ledgerreceipts/{id}/approve", path)
+    path = re.sub(r"/ledgerreceipts/\d+/(approve|invalidate)$", r"/ledgerreceipts/{id}/\1", path)
     path = re.sub(r"/ledgerreceipts/[\d,]+$", "/ledgerreceipts/{ids}", path)
     path = re.sub(r"/dimensions/\d+/items$", "/dimensions/{id}/items", path)
     if path.endswith("/oauth/token") and body:
