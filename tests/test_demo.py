@@ -42,6 +42,15 @@ def test_demo_books_six_receipts_with_the_june_reference() -> None:
     ]
     assert report["test_company"]["status"] == "blocked"
     assert report["test_company"]["problems"][0]["code"] == "procountor.export.test_company"
+    documents = report["documents"]
+    assert [d["period"] for d in documents] == [f"{YEAR}-{m:02d}" for m in range(1, 7)]
+    assert [d["receipt"] for d in documents] == [r["external_id"] for r in export["receipts"]]
+    assert documents[0]["name"] == f"Payroll June {YEAR} run 1 {YEAR}-01.csv"
+    undo = report["undo_preview"]
+    assert undo["possible"] is True
+    assert [(r["external_id"], r["state"]) for r in undo["receipts"]] == [
+        (r["external_id"], "will_invalidate") for r in export["receipts"]
+    ]
 
 
 def test_demo_state_persists_between_runs(tmp_path: Path) -> None:
@@ -66,6 +75,9 @@ def test_demo_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert all(f"Payroll June {YEAR} run 1" in row for row in rows)
     assert "Sending again: already_sent" in shown
     assert "Test company: blocked" in shown
+    assert "Journal documents attached in Procountor (6" in shown
+    assert shown.rstrip().splitlines()[-1].strip().endswith("will_invalidate")  # ends with the undo preview
+    assert "Undo preview (not done)" in shown
 
 
 @pytest.mark.slow

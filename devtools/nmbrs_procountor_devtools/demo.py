@@ -3,7 +3,9 @@
 The reference host loads the plugin from its entry point; an admin authorizes an account through
 the real login page (forms posted over HTTP, company chosen), maps the company with Cost Center
 and Cost Unit dimensions, previews and sends a June run with corrections for January to May,
-sends it again (recognised as already sent) and tries a Test company (refused).
+sends it again (recognised as already sent) and tries a Test company (refused). Each receipt
+carries its period's journal lines as an attached CSV, and the demo ends by showing how the run
+would be taken back (the undo preview), without doing it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from nmbrs_hookspecs.booking import RunKey
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import (
@@ -26,9 +29,11 @@ from nmbrs_hookspecs.types import (
     DimensionMapping,
     ExportResult,
     IntegrationAccount,
+    Journal,
     Problem,
     ProviderConfig,
 )
+from nmbrs_hookspecs.undo import UndoPlan
 from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
 from nmbrs_procountor_devtools.form_browser import log_in
 from procountor_sandbox import Sandbox, SandboxConfig
@@ -53,6 +58,8 @@ class DemoReport:
     export: dict[str, Any] = field(default_factory=dict)
     second_send: dict[str, Any] = field(default_factory=dict)
     test_company: dict[str, Any] = field(default_factory=dict)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    undo_preview: dict[str, Any] = field(default_factory=dict)
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -127,6 +134,32 @@ def _map(host: ReferenceHost, account: IntegrationAccount, report: DemoReport, s
     report.mapping_problems = [_problem(p) for p in problems]
 
 
+def _documents(host: ReferenceHost, account: IntegrationAccount, journal: Journal) -> list[dict[str, Any]]:
+    """The journal documents the ledger records on each booked receipt."""
+    records = host.ledger.records(RunKey(account.id, journal.company_id, journal.run_id))
+    return [
+        {
+            "period": str(r.period),
+            "receipt": r.receipt.external_id if r.receipt else None,
+            "name": a.name,
+            "attachment_id": a.external_id,
+        }
+        for r in records
+        for a in r.attachments
+    ]
+
+
+def _undo_preview(plan: UndoPlan) -> dict[str, Any]:
+    return {
+        "possible": plan.possible,
+        "receipts": [
+            {"period": str(r.period), "external_id": r.external_id, "total": str(r.total), "state": str(r.state)}
+            for r in plan.receipts
+        ],
+        "problems": [_problem(p) for p in plan.problems],
+    }
+
+
 def run(db: str, say: Callable[[str], None], sandbox_state: Path | None) -> DemoReport:
     report = DemoReport(database=db)
     config = SandboxConfig(redirect_uri=CALLBACK, state_file=sandbox_state)
@@ -174,6 +207,9 @@ def run(db: str, say: Callable[[str], None], sandbox_state: Path | None) -> Demo
             say("trying a company marked 'Test company'")
             test_company = type(COMPANY)(**{**COMPANY.__dict__, "is_test_company": True})
             report.test_company = _result(host.export_journal(ADMIN, account.id, test_company, journal))
+            report.documents = _documents(host, account, journal)
+            say("previewing how the run would be taken back (the undo itself is not done)")
+            report.undo_preview = _undo_preview(host.preview_undo(ADMIN, account.id, COMPANY, journal))
         finally:
             host.close()
     return report
@@ -202,6 +238,17 @@ def render(report: DemoReport, out: TextIO) -> None:
     )
     blocked = report.test_company
     w(f"Test company: {blocked['status']} — {blocked['problems'][0]['message'] if blocked['problems'] else ''}\n")
+    w(f"\nJournal documents attached in Procountor ({len(report.documents)}, CSV for a Finnish spreadsheet):\n")
+    for d in report.documents:
+        w(f"  {d['period']:<8} receipt {d['receipt']:>6}  {d['name']}\n")
+    undo = report.undo_preview
+    if undo:
+        verdict = "Procountor would let every receipt go" if undo["possible"] else "Procountor would not let it go"
+        w(f"\nUndo preview (not done): {verdict}\n")
+        for r in undo["receipts"]:
+            w(f"  {r['period']:<8} receipt {r['external_id']:>6} {r['total']:>12}  {r['state']}\n")
+        for p in undo["problems"]:
+            w(f"  {p['severity']}: {p['message']}\n")
 
 
 def main(db: str | None, as_json: bool, out: TextIO | None = None) -> int:
