@@ -1,4 +1,4 @@
-"""The journal document's CSV: what a Finnish spreadsheet needs to open it right (docs/attachments.md)."""
+"""The journal document's CSV: what a Finnish spreadsheet needs to open it right (docs/after-sending.md)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 In Finnish bookkeeping every entry rests on a voucher; an accountant opening a payroll receipt in
 Procountor sees the journal lines it was booked from. The file is written for a Finnish
-spreadsheet (docs/attachments.md):
+spreadsheet (docs/after-sending.md):
 
 * ``;`` separates fields: with a Finnish locale Excel and LibreOffice read ``,`` as the decimal
   sign, so a comma-separated file would not split into columns;
