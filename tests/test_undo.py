@@ -291,3 +291,23 @@ def test_an_undo_waits_for_the_export_holding_the_run(
     assert result.status == "failed"
     assert [p.code for p in result.problems] == ["procountor.undo.in_progress"]
     assert not invalidations(sandbox)
+
+
+def test_an_outage_at_the_first_invalidation_fails_without_touching_anything_and_a_repeat_undoes_all(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+) -> None:
+    first_id = sent.receipts[0].external_id
+    sandbox.inject_fault("PUT", f"/api/ledgerreceipts/{first_id}/invalidate", "http_503")
+    failed = host.undo_journal(admin, mapped.id, COMPANY, journal)
+    assert failed.status == "failed"
+    assert "procountor.unavailable" in {p.code for p in failed.problems}
+    assert {r.state for r in failed.receipts} == {UndoState.STILL_BOOKED}
+    assert set(status_of(sandbox).values()) == {"UNFINISHED"}
+    assert host.sent_status(admin, mapped.id, COMPANY.id, journal.run_id).state == "sent"
+    assert host.undo_journal(admin, mapped.id, COMPANY, journal).status == "undone"
+    assert set(status_of(sandbox).values()) == {"INVALIDATED"}
