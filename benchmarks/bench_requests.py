@@ -1,5 +1,8 @@
 """Count the HTTP requests an export makes against the sandbox (issue 6 budget: 5 + P, resend <= 6).
 
+With the journal documents (issue 17) a first export adds one POST /attachments per period; an undo
+costs 3 reads (rights, the receipts in one batch, fiscal years) + one PUT per receipt.
+
 Run: .venv/bin/python benchmarks/bench_requests.py
 """
 
@@ -52,13 +55,24 @@ def main() -> None:
                 elapsed = time.perf_counter() - started
                 log = sb.request_log
                 kinds = Counter(f"{r.method} {r.path.split('/')[2] if r.path.count('/') > 1 else r.path}" for r in log)
-                budget = 5 + periods + (periods if approve and label == "first export" else 0)
+                # + one journal document per period (attach_journal_lines is on by default, issue 17)
+                budget = 5 + 2 * periods + (periods if approve and label == "first export" else 0)
                 budget = budget if label == "first export" else 6
                 print(
                     f"approve={approve!s:<5} {label:<12} P={periods} status={result.status:<12} "
                     f"requests={len(log):>2} (budget {budget}) writes={sum(r.method != 'GET' for r in log)} "
                     f"time={elapsed * 1000:.0f} ms  {dict(kinds)}"
                 )
+            sb.clear_request_log()
+            started = time.perf_counter()
+            undone = host.undo_journal(ADMIN, account.id, COMPANY, journal)
+            elapsed = time.perf_counter() - started
+            log = sb.request_log
+            print(
+                f"approve={approve!s:<5} {'undo':<12} P={periods} status={undone.status:<12} "
+                f"requests={len(log):>2} (budget {3 + periods}) writes={sum(r.method != 'GET' for r in log)} "
+                f"time={elapsed * 1000:.0f} ms"
+            )
             host.close()
 
 
