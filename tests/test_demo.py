@@ -42,6 +42,8 @@ def test_demo_books_six_receipts_with_the_june_reference() -> None:
     ]
     assert report["test_company"]["status"] == "blocked"
     assert report["test_company"]["problems"][0]["code"] == "procountor.export.test_company"
+    # The refused Test-company attempt is another company's: the June run still shows sent.
+    assert report["sent_status"] == {"state": "sent", "receipts": 6, "missing": [], "last_attempt": "already_sent"}
     documents = report["documents"]
     assert [d["period"] for d in documents] == [f"{YEAR}-{m:02d}" for m in range(1, 7)]
     assert [d["receipt"] for d in documents] == [r["external_id"] for r in export["receipts"]]
@@ -61,6 +63,7 @@ def test_demo_state_persists_between_runs(tmp_path: Path) -> None:
     assert first["export"]["status"] == "sent"
     assert second["account"]["state"] == "authorized"
     assert second["export"]["status"] == "already_sent"
+    assert second["sent_status"]["state"] == "sent"
     assert [r["external_id"] for r in second["export"]["receipts"]] == [
         r["external_id"] for r in first["export"]["receipts"]
     ]

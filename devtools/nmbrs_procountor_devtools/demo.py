@@ -3,9 +3,10 @@
 The reference host loads the plugin from its entry point; an admin authorizes an account through
 the real login page (forms posted over HTTP, company chosen), maps the company with Cost Center
 and Cost Unit dimensions, previews and sends a June run with corrections for January to May,
-sends it again (recognised as already sent) and tries a Test company (refused). Each receipt
-carries its period's journal lines as an attached CSV, and the demo ends by showing how the run
-would be taken back (the undo preview), without doing it.
+sends it again (recognised as already sent), tries a Test company of its own (refused) and
+shows the June run's sent status, which the refused attempt does not change. Each receipt carries
+its period's journal lines as an attached CSV, and the demo ends by showing how the run would be
+taken back (the undo preview), without doing it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -34,7 +35,7 @@ from nmbrs_hookspecs.types import (
     ProviderConfig,
 )
 from nmbrs_hookspecs.undo import UndoPlan
-from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
+from nmbrs_procountor_devtools.demo_data import COMPANY, TEST_COMPANY, june_run
 from nmbrs_procountor_devtools.form_browser import log_in
 from procountor_sandbox import Sandbox, SandboxConfig
 
@@ -58,6 +59,7 @@ class DemoReport:
     export: dict[str, Any] = field(default_factory=dict)
     second_send: dict[str, Any] = field(default_factory=dict)
     test_company: dict[str, Any] = field(default_factory=dict)
+    sent_status: dict[str, Any] = field(default_factory=dict)
     documents: list[dict[str, Any]] = field(default_factory=list)
     undo_preview: dict[str, Any] = field(default_factory=dict)
 
@@ -204,9 +206,23 @@ def run(db: str, say: Callable[[str], None], sandbox_state: Path | None) -> Demo
                 item["rows"] = planned.row_count
             say("sending the same journal again")
             report.second_send = _result(host.export_journal(ADMIN, account.id, COMPANY, journal))
-            say("trying a company marked 'Test company'")
-            test_company = type(COMPANY)(**{**COMPANY.__dict__, "is_test_company": True})
-            report.test_company = _result(host.export_journal(ADMIN, account.id, test_company, journal))
+            say(f"trying '{TEST_COMPANY.name}', a company marked 'Test company'")
+            # The demo is the host here: it maps its test copy for this one step, directly.
+            mapped = host.mapping_for(account.id, COMPANY.id)
+            assert mapped is not None, "the company was mapped a step earlier"
+            host.mappings.save(replace(mapped, company_id=TEST_COMPANY.id))
+            try:
+                trial = replace(journal, company_id=TEST_COMPANY.id)
+                report.test_company = _result(host.export_journal(ADMIN, account.id, TEST_COMPANY, trial))
+            finally:  # one administration per account: the next demo run maps the real company again
+                host.mappings.remove(account.id, TEST_COMPANY.id)
+            status = host.sent_status(ADMIN, account.id, COMPANY.id, journal.run_id)
+            report.sent_status = {
+                "state": status.state.value,
+                "receipts": len(status.receipts),
+                "missing": [str(p) for p in status.missing],
+                "last_attempt": None if status.last_attempt is None else status.last_attempt.outcome,
+            }
             report.documents = _documents(host, account, journal)
             say("previewing how the run would be taken back (the undo itself is not done)")
             report.undo_preview = _undo_preview(host.preview_undo(ADMIN, account.id, COMPANY, journal))
@@ -238,6 +254,11 @@ def render(report: DemoReport, out: TextIO) -> None:
     )
     blocked = report.test_company
     w(f"Test company: {blocked['status']} — {blocked['problems'][0]['message'] if blocked['problems'] else ''}\n")
+    status = report.sent_status
+    w(
+        f"Sent status of the June run: {status['state']} ({status['receipts']} receipts booked; "
+        f"last attempt: {status['last_attempt']})\n"
+    )
     w(f"\nJournal documents attached in Procountor ({len(report.documents)}, CSV for a Finnish spreadsheet):\n")
     for d in report.documents:
         w(f"  {d['period']:<8} receipt {d['receipt']:>6}  {d['name']}\n")

@@ -14,6 +14,16 @@ COMPANY = HostCompany(
     cost_units=(("P-10", "Bakery line"), ("P-20", "Café")),
 )
 
+# A company of its own for the demo's "Test company" step: a refused attempt there must not
+# touch the real company's run (its sent status, its attempt history).
+TEST_COMPANY = HostCompany(
+    id="nmbrs-4712-test",
+    name="Järvi Bakery (test)",
+    is_test_company=True,
+    cost_centers=COMPANY.cost_centers,
+    cost_units=COMPANY.cost_units,
+)
+
 
 def _run_lines(period: Period) -> list[JournalLine]:
     """A month's payroll: wages per cost center and unit, contributions, and what is payable."""

@@ -212,7 +212,8 @@ def nmbrs_journal_export_preview(
 ) -> ExportPlan | None:
     """What exporting ``journal`` would send, and every reason it would not, without writing.
 
-    Right needed: read. Runs the export's pipeline up to the first write, including the reads
+    Right needed: read. Reads ``host.ledger`` and records the call in ``host.attempts``, but
+    writes nothing. Runs the export's pipeline up to the first write, including the reads
     of the provider's master data, so the problems are the ones a real export would meet.
 
     :param account: the account the company is mapped through.
@@ -239,9 +240,12 @@ def nmbrs_journal_export(
 ) -> ExportResult | None:
     """Book ``journal`` in the accounting system: the company-level Journal entries Export.
 
-    Right needed: write. Safe to call again: what is already booked is recognised and not sent
-    twice, and a partial export is finished by the next call. The host keeps the result as the
-    journal's sent status.
+    Right needed: write. Safe to call again: each period is booked exactly once. The plugin
+    records an intent in ``host.ledger`` before it sends a period and the receipt after, reads
+    the ledger first on every call (a renamed reference, a moved date or reordered lines book
+    nothing again), and finishes a partial export on the next call. It records the call in
+    ``host.attempts``. The journal's sent status is derived from the ledger, never from this
+    answer, so a later failed call cannot hide what is booked.
 
     :param account: the account the company is mapped through.
     :param mapping: the saved mapping of ``company`` on ``account``.
@@ -249,13 +253,17 @@ def nmbrs_journal_export(
     :param journal: the frozen journal of one payroll run, corrections included.
     :param actor: the admin; problems come in their language.
     :param host: the host's services.
-    :return: the result (``sent``, ``already_sent``, ``partially_sent``, ``failed`` or
-        ``blocked``) with the receipts booked and the problems, or ``None`` when the account is
+    :return: this call's outcome, with every booked receipt of the run it knows and the problems:
+        ``sent`` / ``already_sent`` (all booked; ``sent`` when this call booked some),
+        ``partially_sent`` (this call booked some, then stopped), ``blocked`` (stopped before any
+        write: something must be fixed first) or ``failed`` (nothing booked: the provider was
+        unavailable or answered unexpectedly; try later); or ``None`` when the account is
         not this plugin's. Codes: gates ``<provider>.rights.write_required``,
         ``<provider>.export.test_company``, ``<provider>.export.debtor_blocked``,
         ``<provider>.auth.not_authorized``, ``<provider>.export.not_mapped``; journal
         ``<provider>.journal.*``; provider master data ``<provider>.account.*``,
-        ``<provider>.dimension.*``, ``<provider>.period.*``, ``<provider>.rights.journal_receipts``;
+        ``<provider>.dimension.*``, ``<provider>.period.*`` (``pending`` included),
+        ``<provider>.rights.journal_receipts``, ``<provider>.rights.receipt_search``;
         sending ``<provider>.export.*``, ``<provider>.unavailable``, ``<provider>.rate_limited``.
 
     Stops at first non-None result.

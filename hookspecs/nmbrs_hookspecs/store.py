@@ -234,6 +234,11 @@ class SqliteMappingStore:
                 (mapping.account_id, mapping.company_id, mapping.administration_id, json.dumps(dims)),
             )
 
+    def remove(self, account_id: str, company_id: str) -> None:
+        """Unmap ``company_id`` from the account (idempotent)."""
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM mappings WHERE account_id = ? AND company_id = ?", (account_id, company_id))
+
     def for_account(self, account_id: str) -> tuple[AdministrationMapping, ...]:
         return tuple(m for m in self._all() if m.account_id == account_id)
 

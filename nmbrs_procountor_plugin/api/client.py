@@ -284,7 +284,7 @@ class ProcountorClient:
         """Every JOURNAL receipt dated in [start, end], all pages.
 
         Pages until a short or empty page: ``meta.totalCount`` is not relied on, since Procountor's
-        definition does not promise it (docs/procountor-api.md §3b).
+        definition does not promise it (docs/procountor-api.md §6, docs/ledger.md).
         """
         found: list[dict[str, Any]] = []
         page = 0

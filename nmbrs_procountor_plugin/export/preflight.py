@@ -80,7 +80,7 @@ SEARCH_LEVELS: Final = ("ALL_RIGHTS", "VIEWING_RIGHTS")
 
 
 def check_rights(rights: Mapping[str, Any], locale: str | None) -> list[Problem]:
-    """The authorizing user's rights that sending depends on (docs/procountor-api.md §3b).
+    """The authorizing user's rights that sending depends on (docs/procountor-api.md §5, docs/ledger.md).
 
     ``journalReceipts`` ALL_RIGHTS to create receipts; ``journalReceiptSearch`` at least viewing,
     because the search is how a receipt whose answer was lost is found (absent = not restricted);
@@ -149,7 +149,7 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
         period = next((tp for tp in year.periods if tp.start <= day <= tp.end), None)
         if year.is_open and period is not None and period.status == "PENDING":
             # What Procountor does with a receipt in a PENDING period is undocumented
-            # (docs/procountor-api.md §3c): refused here, before anything is written.
+            # (docs/procountor-api.md §5, docs/ledger.md): refused here, before anything is written.
             problems.append(
                 problem(
                     "procountor.period.pending",

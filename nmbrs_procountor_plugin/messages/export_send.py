@@ -313,19 +313,24 @@ ENTRIES = [
         "procountor.export.changed_after_send",
         en=(
             "The journal for {period} was already booked in Procountor (receipt {number}, id {id}) with different lines.",
-            "Invalidate receipt {number} in Procountor first, then send the journal again to book the new version.",
+            "Invalidate receipt {number} in Procountor, then send the journal again to book the new version; "
+            "or leave it and book the difference in a new run. The other periods are left alone.",
         ),
         nl=(
             "De journaalpost voor {period} is al in Procountor geboekt (boeking {number}, id {id}) met andere regels.",
-            "Maak boeking {number} eerst ongeldig in Procountor en verzend de journaalposten daarna opnieuw om de nieuwe versie te boeken.",
+            "Maak boeking {number} ongeldig in Procountor en verzend de journaalposten daarna opnieuw om de nieuwe "
+            "versie te boeken, of laat hem staan en boek het verschil in een nieuwe run. De andere perioden blijven "
+            "ongemoeid.",
         ),
         sv=(
             "Journalen för {period} är redan bokförd i Procountor (verifikation {number}, id {id}) med andra rader.",
-            "Ogiltigförklara verifikation {number} i Procountor först och skicka sedan journalen igen för att bokföra den nya versionen.",
+            "Ogiltigförklara verifikation {number} i Procountor och skicka sedan journalen igen för att bokföra den "
+            "nya versionen, eller låt den stå och bokför skillnaden i en ny körning. De andra perioderna lämnas orörda.",
         ),
         fi=(
             "Kauden {period} kirjaus on jo Procountorissa (tosite {number}, id {id}) eri riveillä.",
-            "Mitätöi tosite {number} ensin Procountorissa ja lähetä kirjaukset sitten uudelleen uuden version kirjaamiseksi.",
+            "Mitätöi tosite {number} Procountorissa ja lähetä kirjaukset sitten uudelleen uuden version "
+            "kirjaamiseksi, tai jätä se ja kirjaa erotus uudessa ajossa. Muihin kausiin ei kosketa.",
         ),
     ),
     entry(
