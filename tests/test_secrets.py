@@ -13,7 +13,7 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -391,7 +391,3 @@ def test_credential_keys_rotate_without_losing_what_is_stored(sandbox: Sandbox, 
             stale.credentials.get(login.id)
     finally:
         stale.close()
-
-
-def _unused(*_: Any) -> None:  # keeps imports used only for typing honest under ruff
-    return None
