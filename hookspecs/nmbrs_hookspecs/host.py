@@ -42,13 +42,14 @@ from nmbrs_hookspecs.types import (
     Journal,
     Problem,
     ProviderConfig,
+    RightLevel,
     SettingField,
     TemplateRight,
 )
 
 # The level of the provider's right each host action needs. Reading status, mappings and a
 # preview is allowed with "read"; anything that changes state or sends needs "write".
-REQUIRED_LEVEL: Mapping[str, str] = {
+REQUIRED_LEVEL: Mapping[str, RightLevel] = {
     "create_account": "write",
     "authorization_url": "write",
     "authorization_callback": "write",

@@ -27,6 +27,7 @@ from nmbrs_hookspecs.types import (
     Actor,
     Administration,
     AdministrationMapping,
+    DimensionKind,
     DimensionMapping,
     HostCompany,
     IntegrationAccount,
@@ -119,7 +120,10 @@ def validate_mapping(
         return [*problems, *exc.problems, *_in_kind_order({**blank, **same_description(wanted, locale)})]
     mapped, found = resolve_dimensions(wanted, dimensions, record.company_name, locale)
     problems.extend(_in_kind_order({**blank, **found}))
-    settings = AccountSettings.of(account)
+    try:
+        settings = AccountSettings.of(account, locale)
+    except ProblemError as exc:
+        return [*problems, *exc.problems]
     problems.extend(
         coverage_problems(mapped, company, create_missing=settings.create_missing_dimension_items, locale=locale)
     )
@@ -214,7 +218,7 @@ def same_description(wanted: Sequence[DimensionMapping], locale: str | None) -> 
     return problems
 
 
-def _used_twice(kind: str, earlier_kind: str, dimension: str, locale: str | None) -> Problem:
+def _used_twice(kind: DimensionKind, earlier_kind: DimensionKind, dimension: str, locale: str | None) -> Problem:
     """Both kinds on one dimension: reported on the later kind, the earlier one keeps its checks."""
     return problem(
         "procountor.mapping.dimension_used_twice",
