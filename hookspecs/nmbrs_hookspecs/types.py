@@ -542,7 +542,7 @@ class ProviderConfig:
 
     ``environment`` is ``production``, ``test`` or ``custom``; ``base_url`` is required for
     ``custom`` (e.g. the sandbox). ``requests_per_second`` paces each worker process (keep
-    workers x rate at or below Procountor's 20). The secret never appears in ``repr``.
+    workers x rate at or below the provider's documented limit). The secret never appears in ``repr``.
     """
 
     client_id: str
@@ -567,13 +567,8 @@ class ProviderConfig:
             raise _fail("ProviderConfig", "timeout_seconds", self.timeout_seconds, "must be in (0, 300]")
         if isinstance(self.requests_per_second, bool) or not isinstance(self.requests_per_second, int | float):
             raise TypeError(f"ProviderConfig.requests_per_second={self.requests_per_second!r}: expected a number")
-        if not 0 < self.requests_per_second <= 20:
-            raise _fail(
-                "ProviderConfig",
-                "requests_per_second",
-                self.requests_per_second,
-                "must be in (0, 20]: Procountor allows 20 per second per client",
-            )
+        if not self.requests_per_second > 0:
+            raise _fail("ProviderConfig", "requests_per_second", self.requests_per_second, "must be positive")
 
 
 @dataclass(frozen=True)
