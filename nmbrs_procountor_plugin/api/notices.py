@@ -13,16 +13,18 @@ import logging
 from typing import Final
 
 from nmbrs_hookspecs.protocols import PluginHost
-from nmbrs_hookspecs.types import AccountNotice, IntegrationAccount
-from nmbrs_procountor_plugin.api.credentials import STATE_REVOKED
+from nmbrs_hookspecs.types import AccountNotice, IntegrationAccount, NoticeState
 from nmbrs_procountor_plugin.messages import LANGUAGES, language, problem
 
 log = logging.getLogger(__name__)
 
-CODES: Final = {"expired": "procountor.auth.expired", STATE_REVOKED: "procountor.auth.api_key_refused"}
+CODES: Final[dict[NoticeState, str]] = {
+    "expired": "procountor.auth.expired",
+    "revoked": "procountor.auth.api_key_refused",
+}
 
 
-def account_notice(account: IntegrationAccount, state: str, locale: str | None) -> AccountNotice:
+def account_notice(account: IntegrationAccount, state: NoticeState, locale: str | None) -> AccountNotice:
     """The notice for ``account`` having turned ``state``, in ``locale`` and every other language."""
     code = CODES[state]
     found = problem(code, locale, username=account.username)
@@ -43,7 +45,7 @@ def account_notice(account: IntegrationAccount, state: str, locale: str | None) 
     )
 
 
-def tell_host(host: PluginHost, account: IntegrationAccount, state: str, locale: str | None) -> None:
+def tell_host(host: PluginHost, account: IntegrationAccount, state: NoticeState, locale: str | None) -> None:
     """Hand the notice to ``host.notices``; a host without it, or failing to take it, is only logged."""
     notice = account_notice(account, state, locale)
     board = getattr(host, "notices", None)

@@ -35,7 +35,7 @@ from requests.adapters import HTTPAdapter
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.secret import Secret
-from nmbrs_hookspecs.types import IntegrationAccount, ProviderConfig
+from nmbrs_hookspecs.types import IntegrationAccount, NoticeState, ProviderConfig
 from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, retry_policy
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints
@@ -262,7 +262,6 @@ class HostTokenSource:
         connect, read = endpoint.timeout
         # Longer than one token request can take, so a live holder never loses the lease.
         self._lease_ttl = lease_ttl if lease_ttl is not None else connect + read + 10.0
-        self.refresh_count = 0
 
     def __repr__(self) -> str:
         return f"HostTokenSource(account={self._account.id!r})"
@@ -358,7 +357,6 @@ class HostTokenSource:
             return self._after_refusal(record, version, exc)
         except ProcountorUnavailable as exc:
             raise ProblemError([problem("procountor.unavailable", self._locale, detail=exc.detail)]) from None
-        self.refresh_count += 1
         renewed = TokenRecord(
             method=record.method,
             access_token=issued.access_token,
@@ -445,7 +443,7 @@ class HostTokenSource:
     # ------------------------------------------------------------------ dead authorizations
 
     @staticmethod
-    def _dead_state(record: TokenRecord | None) -> str:
+    def _dead_state(record: TokenRecord | None) -> NoticeState:
         return STATE_REVOKED if record is not None and record.method == METHOD_API_KEY else STATE_EXPIRED
 
     def _dead_problem(self, record: TokenRecord | None) -> ProblemError:
