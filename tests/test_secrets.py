@@ -22,13 +22,13 @@ from nmbrs_hookspecs.at_rest import CredentialCipher, CredentialKeyError
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.host import HostError, ReferenceHost
 from nmbrs_hookspecs.secret import MASK, CallbackParams, Secret
-from nmbrs_hookspecs.types import Actor, IntegrationAccount
+from nmbrs_hookspecs.types import Actor, AuthorizationState, IntegrationAccount
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.api.connection import open_client, token_source
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
-from nmbrs_procountor_plugin.api.tokens import TokenEndpoint
+from nmbrs_procountor_plugin.api.tokens import IssuedToken, TokenEndpoint
 from nmbrs_procountor_plugin.provider import AccountSettings
 from tests.conftest import COMPANY_1, DEMO_USER, make_host, provider_config_for, store_tokens
 from tests.test_authorization import browser_login
@@ -132,12 +132,23 @@ def test_an_api_key_account_shows_no_secret_in_repr_str_logs_or_pluggy_traces(
             TokenEndpoint(host.provider_config("procountor"), endpoints(host.provider_config("procountor"))),
             host.provider_config("procountor"),
             host,
+            IssuedToken(record.access_token, "a-refresh-token-0123456789", record.expires_at),
+            AuthorizationState(params["state"], account.id, 0.0, {"method": "api_key"}),
+            CallbackParams(params),
+            CredentialCipher([os.environ["NMBRS_CREDENTIAL_KEYS"].split(",")[0]]),
         ]
         logging.getLogger("nmbrs_hookspecs").info("account %s settings %r record %s", account, account.settings, record)
         host.remove_account(admin, account.id)
     finally:
         undo()
-    secrets = [key, sandbox.client_secret, record.access_token, params["state"]]
+    secrets = [
+        key,
+        sandbox.client_secret,
+        record.access_token,
+        params["state"],
+        "a-refresh-token-0123456789",
+        os.environ["NMBRS_CREDENTIAL_KEYS"].split(",")[0],
+    ]
     trace = "".join(traced)
     assert "nmbrs_authorization_callback" in trace  # tracing was really on
     assert "nmbrs_account_status" in trace
