@@ -11,9 +11,17 @@ Why it is shaped this way:
   re-read of the store (another worker may have refreshed already) and written back by
   compare-and-swap. The API-key method re-fetches with ``client_credentials`` itself because
   authlib drops the extra ``api_key`` parameter on its automatic re-fetch.
+* The token endpoint's refusals are read in either shape before authlib parses the answer
+  (``token_answers.py``): a 4xx without an access token is a refusal, never an outage.
 * A refused refresh is final only when the store holds nothing newer: then the record is marked
-  ``expired`` (or ``revoked`` for an API key) so the icon can say so without calling Procountor.
-* Nothing here logs or raises a token, code, key or secret; ``repr`` hides them too.
+  ``expired`` (or ``revoked`` for an API key) so the icon can say so without calling Procountor,
+  and the worker whose write made that transition tells the host (``notices.py``), once.
+  Nothing else marks an account: a 401 from the API is not proof (see ``client.py``).
+* A renewal whose account was removed, or replaced by a new login, while it was in flight logs
+  out the grant it obtained: nobody else knows of it, and no grant may outlive its account.
+* Nothing here logs or raises a token, code, key or secret; ``repr`` hides them too, and
+  failures are raised outside the ``except`` that caught the library's exception, so no
+  ``__context__`` keeps a request body (docs/credentials.md).
 """
 
 from __future__ import annotations
@@ -57,8 +65,6 @@ POLL_SECONDS: Final = 0.05
 CAS_ATTEMPTS: Final = 5
 # Ending a grant must not hang a removal: the logout waits at most this long for an answer.
 LOGOUT_READ_TIMEOUT: Final = 10.0
-
-__all__ = ["TokenRefused"]  # raised by TokenEndpoint; defined with the answers it is read from
 
 
 def lease_key(account_id: str) -> str:

@@ -26,7 +26,8 @@ from typing import Final
 
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
-from nmbrs_procountor_plugin.api.tokens import TokenEndpoint, TokenRefused
+from nmbrs_procountor_plugin.api.token_answers import TokenRefused
+from nmbrs_procountor_plugin.api.tokens import TokenEndpoint
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY
 
 log = logging.getLogger(__name__)

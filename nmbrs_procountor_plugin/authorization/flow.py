@@ -42,14 +42,8 @@ from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints, endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError, ProcountorUnavailable
-from nmbrs_procountor_plugin.api.tokens import (
-    CAS_ATTEMPTS,
-    IssuedToken,
-    TokenEndpoint,
-    TokenRefused,
-    lease_key,
-    read_record,
-)
+from nmbrs_procountor_plugin.api.token_answers import TokenRefused
+from nmbrs_procountor_plugin.api.tokens import CAS_ATTEMPTS, IssuedToken, TokenEndpoint, lease_key, read_record
 from nmbrs_procountor_plugin.authorization.ending import end_grant
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY, METHOD_LOGIN, PROVIDER_KEY, AccountSettings
