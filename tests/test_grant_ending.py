@@ -226,3 +226,25 @@ def test_a_renewal_that_lands_after_the_removal_ends_the_grant_it_got(
     worker.join(10)
     assert len(failures) == 1
     assert alive_grants(sandbox) == 0  # the renewed grant was logged out, not left alive
+
+
+def test_removal_waits_for_a_renewal_in_flight_before_ending_the_grant(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, account: IntegrationAccount
+) -> None:
+    import threading
+
+    from nmbrs_procountor_plugin.api.tokens import lease_key
+
+    old = log_in(host, admin, account)
+    assert host.leases.acquire(lease_key(account.id), "renewing-worker", 30)
+    done: list[object] = []
+    remover = threading.Thread(target=lambda: done.append(host.remove_account(admin, account.id)))
+    remover.start()
+    time.sleep(0.3)
+    assert done == []  # not ending the grant behind the renewing worker's back
+    assert [r.path for r in sandbox.request_log if r.path == "/logout"] == []
+    host.leases.release(lease_key(account.id), "renewing-worker")
+    remover.join(10)
+    assert done == [[]]
+    assert_grant_dead(sandbox, old)
+    assert host.leases.acquire(lease_key(account.id), "next", 1)  # the removal gave the lease back

@@ -350,3 +350,15 @@ def test_token_endpoint_outage_is_unavailable_not_expired(
     assert host.account_status(reader, account.id).state == "authorized"  # nothing was lost
     sandbox.clear_faults()
     assert open_client(account, host, "en").company()["id"] == COMPANY_1
+
+
+def test_a_401_on_the_first_call_with_a_just_issued_token_is_tried_again_not_a_failed_login(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, account: IntegrationAccount
+) -> None:
+    from tests.test_authorization import browser_login
+
+    params = browser_login(host.authorization_url(admin, account.id))
+    sandbox.inject_fault("GET", "/api/company", "http_401", count=2)  # the new token is not known everywhere yet
+    status = host.authorization_callback(admin, account.id, params)
+    assert status.state == "authorized"
+    assert [r.status for r in sandbox.request_log if r.path == "/api/company"] == [401, 401, 200]
