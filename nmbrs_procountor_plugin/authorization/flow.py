@@ -123,8 +123,7 @@ def authorization_callback(
         business_id=_business_id(company),
     )
     _refuse_company_switch(account, record, host, actor.locale, endpoint)
-    previous, _ = read_record(host, account.id)
-    _store(host, account, record, actor.locale)
+    previous = _store(host, account, record, actor.locale)
     warnings: list[Problem] = []
     if previous is not None and previous.access_token != record.access_token:
         # The replaced grant would otherwise stay usable at Procountor (its refresh token forever).
@@ -280,12 +279,12 @@ def _end(
     return [found]
 
 
-def _store(host: PluginHost, account: IntegrationAccount, record: TokenRecord, locale: str) -> None:
-    """Compare-and-swap the fresh authorization in; a new login replaces whatever was there."""
+def _store(host: PluginHost, account: IntegrationAccount, record: TokenRecord, locale: str) -> TokenRecord | None:
+    """Compare-and-swap the fresh authorization in; the record it replaced (to be ended), if any."""
     for _ in range(CAS_ATTEMPTS):
-        current = host.credentials.get(account.id)
-        if host.credentials.put(account.id, record.to_data(), current.version if current else 0):
-            return
+        current, version = read_record(host, account.id)
+        if host.credentials.put(account.id, record.to_data(), version):
+            return current
     raise ProblemError([problem("procountor.auth.refresh_busy", locale, username=account.username)])
 
 
