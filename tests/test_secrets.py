@@ -402,3 +402,46 @@ def test_credential_keys_rotate_without_losing_what_is_stored(sandbox: Sandbox, 
             stale.credentials.get(login.id)
     finally:
         stale.close()
+
+
+def test_a_bug_leaves_the_boundary_with_its_chain_cut_and_no_request_attached() -> None:
+    import requests
+
+    from nmbrs_procountor_plugin.boundary import clean_boundary
+
+    prepared = requests.Request(
+        "POST", "https://api.example/token", data={"client_secret": "leaky-secret-0123456789"}
+    ).prepare()
+
+    @clean_boundary
+    def hook() -> None:
+        try:
+            raise requests.exceptions.ConnectionError("reset", request=prepared)
+        except requests.exceptions.ConnectionError as exc:
+            raise RuntimeError("a bug while handling it") from exc
+
+    with pytest.raises(RuntimeError, match="a bug while handling it") as bug:
+        hook()
+    assert bug.value.__cause__ is None
+    assert bug.value.__context__ is None
+    _assert_clean(bug.value, ["leaky-secret-0123456789"])
+
+
+def test_a_problem_leaves_the_boundary_as_a_fresh_problem_error() -> None:
+    from nmbrs_hookspecs.types import Problem
+    from nmbrs_procountor_plugin.boundary import clean_boundary
+
+    problem = Problem("procountor.unavailable", "Procountor cannot be reached.")
+
+    @clean_boundary
+    def hook() -> None:
+        try:
+            raise ValueError("body=client_secret=leaky-secret-0123456789")
+        except ValueError as exc:
+            raise ProblemError([problem]) from exc
+
+    with pytest.raises(ProblemError) as refused:
+        hook()
+    assert refused.value.problems == (problem,)
+    assert refused.value.__cause__ is None
+    assert refused.value.__context__ is None
