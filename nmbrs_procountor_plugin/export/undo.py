@@ -29,7 +29,15 @@ from typing import Any, Final
 from nmbrs_hookspecs.booking import AttemptKind, BookingRecord, BookingState, RunKey
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
-from nmbrs_hookspecs.types import Actor, AdministrationMapping, HostCompany, IntegrationAccount, Journal, Problem
+from nmbrs_hookspecs.types import (
+    Actor,
+    AdministrationMapping,
+    HostCompany,
+    IntegrationAccount,
+    Journal,
+    Period,
+    Problem,
+)
 from nmbrs_hookspecs.undo import UndoPlan, UndoReceipt, UndoResult, UndoState
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.connection import open_client, stored_record
@@ -97,6 +105,14 @@ def _period_status(day: date, years: Sequence[FiscalYear]) -> str:
     return period.status if period is not None else OPEN
 
 
+def _about(external_id: str, period: Period, code: str, locale: str | None, detail: str | None = None) -> Problem:
+    """A problem about one receipt of the run, naming its period and Procountor id."""
+    field = f"receipts[{period}]"
+    if detail is None:
+        return problem(code, locale, field=field, period=str(period), id=external_id)
+    return problem(code, locale, field=field, period=str(period), id=external_id, detail=detail)
+
+
 def _undo_receipt(record: BookingRecord, state: UndoState) -> UndoReceipt:
     receipt = record.receipt
     assert receipt is not None  # booked and invalidated records carry their receipt
@@ -132,14 +148,17 @@ def survey(client: ProcountorClient, records: Sequence[BookingRecord], locale: s
     surveyed: list[tuple[BookingRecord, UndoReceipt]] = []
     for record in booked:
         assert record.receipt is not None
-        params = {"period": str(record.period), "id": record.receipt.external_id, "field": f"receipts[{record.period}]"}
         there = found.get(record.receipt.external_id)
         if there is None:
             state = UndoState.MISSING
-            problems.append(problem("procountor.undo.receipt_missing", locale, **params))
+            problems.append(
+                _about(record.receipt.external_id, record.period, "procountor.undo.receipt_missing", locale)
+            )
         elif there.get("status") == INVALIDATED:
             state = UndoState.ALREADY_INVALIDATED
-            problems.append(problem("procountor.undo.already_invalidated", locale, **params))
+            problems.append(
+                _about(record.receipt.external_id, record.period, "procountor.undo.already_invalidated", locale)
+            )
         else:
             status = _period_status(record.receipt.receipt_date, years)
             if status == OPEN:
@@ -147,7 +166,7 @@ def survey(client: ProcountorClient, records: Sequence[BookingRecord], locale: s
             else:
                 state = UndoState.PERIOD_CLOSED
                 code = "procountor.undo.period_pending" if status == "PENDING" else "procountor.undo.period_closed"
-                problems.append(problem(code, locale, **params))
+                problems.append(_about(record.receipt.external_id, record.period, code, locale))
         surveyed.append((record, _undo_receipt(record, state)))
     everything = sorted([*earlier, *surveyed], key=lambda pair: pair[0].period)
     return Survey(tuple(everything), tuple(problems))
@@ -197,7 +216,6 @@ class _Undo:
         self, record: BookingRecord, receipt: UndoReceipt, username: str
     ) -> tuple[UndoReceipt, list[Problem]]:
         """Invalidate one receipt; its new state, or the problems that stopped it."""
-        params = {"period": str(receipt.period), "id": receipt.external_id, "field": f"receipts[{receipt.period}]"}
         try:
             self.client.invalidate_ledger_receipt(receipt.external_id)
         except ProcountorUnavailable as lost:
@@ -205,7 +223,9 @@ class _Undo:
                 return receipt, problems_for(lost, None, self.locale, username)
         except ProcountorApiError as refused:
             if not self._landed(receipt.external_id):
-                return receipt, [problem("procountor.undo.refused", self.locale, detail=str(refused), **params)]
+                return receipt, [
+                    _about(receipt.external_id, receipt.period, "procountor.undo.refused", self.locale, str(refused))
+                ]
         self.record(record)
         return _replace_state(receipt, UndoState.INVALIDATED), []
 

@@ -11,7 +11,8 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-FAULT_KINDS = ("http_500_html", "http_503", "http_429", "delay", "reset", "commit_then_drop")
+# http_401: the gateway refuses a token it does not know yet (a race right after issuing it).
+FAULT_KINDS = ("http_500_html", "http_503", "http_429", "http_401", "delay", "reset", "commit_then_drop")
 # The writes whose answer can be lost after Procountor stored them: creating a receipt, adding an
 # attachment, invalidating a receipt (a concrete id, or ``*`` for every PUT under the receipts).
 COMMIT_WRITES = "POST /api/ledgerreceipts, POST /api/attachments, PUT /api/ledgerreceipts/<id>/invalidate"
