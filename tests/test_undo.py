@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from nmbrs_hookspecs.booking import AttemptKind, BookingState, RunKey
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.host import ReferenceHost
-from nmbrs_hookspecs.types import Actor, AdministrationMapping, ExportResult, IntegrationAccount, Journal
+from nmbrs_hookspecs.types import Actor, AdministrationMapping, ExportResult, IntegrationAccount, Journal, Period
 from nmbrs_hookspecs.undo import UndoState
 from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
 from nmbrs_procountor_plugin import plugin as procountor_plugin
@@ -101,6 +102,11 @@ def test_hook_nmbrs_journal_undo_all_open_invalidates_all_then_a_resend_books_a_
     assert live == new_ids
     assert host.export_journal(admin, mapped.id, COMPANY, journal).status == "already_sent"
     assert {i for i, s in status_of(sandbox).items() if s != "INVALIDATED"} == new_ids
+    # The fresh set can be taken back in turn: the undo acts on what the ledger holds now.
+    again_undone = host.undo_journal(admin, mapped.id, COMPANY, journal)
+    assert again_undone.status == "undone"
+    assert {r.external_id for r in again_undone.receipts} == new_ids
+    assert set(status_of(sandbox).values()) == {"INVALIDATED"}
 
 
 @pytest.mark.parametrize(("status", "code"), [("CLOSED", "period_closed"), ("PENDING", "period_pending")])
@@ -311,3 +317,58 @@ def test_an_outage_at_the_first_invalidation_fails_without_touching_anything_and
     assert host.sent_status(admin, mapped.id, COMPANY.id, journal.run_id).state == "sent"
     assert host.undo_journal(admin, mapped.id, COMPANY, journal).status == "undone"
     assert set(status_of(sandbox).values()) == {"INVALIDATED"}
+
+
+def test_a_receipt_invalidated_by_hand_while_the_undo_runs_counts_as_undone(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+    monkeypatch: Any,
+) -> None:
+    from nmbrs_procountor_plugin.api.client import ProcountorClient
+
+    original = ProcountorClient.invalidate_ledger_receipt
+    third = sent.receipts[2].external_id
+
+    def accountant_was_quicker(self: ProcountorClient, receipt_id: int | str) -> None:
+        if str(receipt_id) == third:
+            sandbox.invalidate_receipt(COMPANY_1, int(third))  # Procountor then answers 403
+        original(self, receipt_id)
+
+    monkeypatch.setattr(ProcountorClient, "invalidate_ledger_receipt", accountant_was_quicker)
+    result = host.undo_journal(admin, mapped.id, COMPANY, journal)
+    assert result.status == "undone", result.problems
+    assert [p.status for p in invalidations(sandbox) if p.path.endswith(f"/{third}/invalidate")] == [403]
+    assert set(status_of(sandbox).values()) == {"INVALIDATED"}
+    assert set(ledger_states(host, mapped, journal).values()) == {BookingState.INVALIDATED}
+
+
+def test_a_receipt_procountor_does_not_have_blocks_the_undo(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+) -> None:
+    """The ledger names a receipt Procountor does not know (e.g. a ledger restored onto another company)."""
+    from nmbrs_hookspecs.booking import BookedReceipt
+
+    stray = replace(journal, run_id="restored-run")
+    run = RunKey(mapped.id, COMPANY.id, stray.run_id)
+    host.ledger.record_receipt(
+        run, journal.period, BookedReceipt("99999", date(YEAR, 6, 25), "Old", "ab" * 16, sent.receipts[-1].total)
+    )
+    host.ledger.record_receipt(
+        run,
+        Period(YEAR, 5),
+        BookedReceipt(sent.receipts[4].external_id, date(YEAR, 5, 31), "x", "cd" * 16, sent.receipts[4].total),
+    )
+    result = host.undo_journal(admin, mapped.id, COMPANY, stray)
+    assert result.status == "blocked"
+    [missing] = [p for p in result.problems if p.code == "procountor.undo.receipt_missing"]
+    assert "99999" in missing.message
+    assert not invalidations(sandbox)
