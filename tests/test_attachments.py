@@ -173,3 +173,16 @@ def test_the_setting_off_attaches_nothing(
     assert host.export_journal(admin, account.id, COMPANY, journal).status == "sent"
     assert not attachment_posts(sandbox)
     assert sandbox.attachments(COMPANY_1) == []
+
+
+def test_the_ledger_is_the_first_answer_a_document_deleted_by_hand_is_not_sent_again(
+    host: ReferenceHost, sandbox: Sandbox, mapped: IntegrationAccount, admin: Actor
+) -> None:
+    journal = june_run(YEAR)
+    assert host.export_journal(admin, mapped.id, COMPANY, journal).status == "sent"
+    first = sandbox.attachments(COMPANY_1)[0]
+    sandbox.delete_attachment(COMPANY_1, first["id"])  # the accountant removed it on purpose
+    sandbox.clear_request_log()
+    assert host.export_journal(admin, mapped.id, COMPANY, journal).status == "already_sent"
+    assert not attachment_posts(sandbox)
+    assert len(sandbox.attachments(COMPANY_1)) == 5

@@ -372,3 +372,17 @@ def test_a_receipt_procountor_does_not_have_blocks_the_undo(
     [missing] = [p for p in result.problems if p.code == "procountor.undo.receipt_missing"]
     assert "99999" in missing.message
     assert not invalidations(sandbox)
+
+
+def test_a_closed_fiscal_year_closes_every_period_in_it() -> None:
+    from nmbrs_procountor_plugin.export.preflight import FiscalPeriod, FiscalYear
+    from nmbrs_procountor_plugin.export.undo import period_status
+
+    june = FiscalPeriod(date(YEAR, 6, 1), date(YEAR, 6, 30), "OPEN")
+    year_open = FiscalYear(date(YEAR, 1, 1), date(YEAR, 12, 31), True, (june,))
+    year_closed = replace(year_open, is_open=False)
+    day = date(YEAR, 6, 25)
+    assert period_status(day, [year_open]) == "OPEN"
+    assert period_status(day, [year_closed]) == "CLOSED"
+    assert period_status(date(YEAR + 1, 1, 5), [year_open]) == "CLOSED"  # no fiscal year covers it
+    assert period_status(day, [replace(year_open, periods=(replace(june, status="PENDING"),))]) == "PENDING"

@@ -96,7 +96,7 @@ def _gates(
     return problems
 
 
-def _period_status(day: date, years: Sequence[FiscalYear]) -> str:
+def period_status(day: date, years: Sequence[FiscalYear]) -> str:
     """``OPEN``, ``PENDING`` or ``CLOSED`` for the receipt date (a closed fiscal year closes all)."""
     year = next((fy for fy in years if fy.start <= day <= fy.end), None)
     if year is None or not year.is_open:
@@ -160,7 +160,7 @@ def survey(client: ProcountorClient, records: Sequence[BookingRecord], locale: s
                 _about(record.receipt.external_id, record.period, "procountor.undo.already_invalidated", locale)
             )
         else:
-            status = _period_status(record.receipt.receipt_date, years)
+            status = period_status(record.receipt.receipt_date, years)
             if status == OPEN:
                 state = UndoState.WILL_INVALIDATE
             else:

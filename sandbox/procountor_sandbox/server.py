@@ -310,6 +310,10 @@ class Sandbox:
         """Stored attachments with their file (``content``, bytes), oldest first."""
         return self._state.attachments(company_id)
 
+    def delete_attachment(self, company_id: int, attachment_id: int) -> None:
+        """Delete an attachment as an accountant would by hand in Procountor (no request logged)."""
+        self._state.delete_attachment(company_id, attachment_id)
+
     def invalidate_receipt(self, company_id: int, receipt_id: int) -> None:
         """Invalidate a receipt as an accountant would by hand in Procountor (no request logged)."""
         self._state.invalidate_receipt(company_id, receipt_id)

@@ -288,6 +288,15 @@ class SandboxState:
                 for _, a in sorted(company.attachments.items())
             ]
 
+    def delete_attachment(self, company_id: int, attachment_id: int) -> None:
+        """What an accountant does by hand in Procountor: the document is gone from its receipt."""
+        with self.lock:
+            company = self.company(company_id)
+            if company.attachments.pop(attachment_id, None) is None:
+                raise ValueError(f"no attachment {attachment_id} in company {company_id}")
+            for receipt in company.receipts.values():
+                receipt["attachments"] = [a for a in receipt.get("attachments") or [] if a.get("id") != attachment_id]
+
     def invalidate_receipt(self, company_id: int, receipt_id: int) -> None:
         """What an accountant does by hand in Procountor's UI: the receipt becomes INVALIDATED."""
         with self.lock:
