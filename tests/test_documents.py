@@ -67,3 +67,17 @@ def test_the_limit_is_procountors_ten_million_bytes() -> None:
     assert not JournalDocument(JUNE, "a.csv", b"x" * MAX_ATTACHMENT_BYTES).too_large
     assert JournalDocument(JUNE, "a.csv", b"x" * (MAX_ATTACHMENT_BYTES + 1)).too_large
     assert MAX_ATTACHMENT_BYTES == 10_000_000
+
+
+def test_cents_are_debits_and_credits_too_and_plain_text_stays_unquoted() -> None:
+    content = render_csv(
+        JUNE,
+        [
+            (1, JournalLine("5000", Decimal("0.50"), "Tip", JUNE)),
+            (2, JournalLine("2939", Decimal("-0.50"), "Net", JUNE)),
+        ],
+    )
+    text = content.decode("utf-8-sig")
+    assert "1;2026-06;5000;Tip;;;0,50;\r\n" in text
+    assert "2;2026-06;2939;Net;;;;0,50\r\n" in text
+    assert text.endswith(";;;Yhteensä;;;0,50;0,50\r\n")
