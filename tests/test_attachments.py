@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 
 from nmbrs_hookspecs.booking import RunKey
 from nmbrs_hookspecs.host import ReferenceHost
@@ -186,3 +188,37 @@ def test_the_ledger_is_the_first_answer_a_document_deleted_by_hand_is_not_sent_a
     assert host.export_journal(admin, mapped.id, COMPANY, journal).status == "already_sent"
     assert not attachment_posts(sandbox)
     assert len(sandbox.attachments(COMPANY_1)) == 5
+
+
+def test_an_accountants_own_attachment_is_not_taken_for_the_journal_document(
+    host: ReferenceHost, sandbox: Sandbox, mapped: IntegrationAccount, admin: Actor
+) -> None:
+    journal = june_run(YEAR)
+    sandbox.inject_fault("POST", ATTACHMENTS, "reset")  # January's document does not land
+    first = host.export_journal(admin, mapped.id, COMPANY, journal)
+    assert [p.code for p in first.problems if p.code.startswith("procountor.attachment")] == [
+        "procountor.attachment.missing"
+    ]
+    january = next(r for r in sandbox.receipts(COMPANY_1) if r["receiptDate"].startswith(f"{YEAR}-01"))
+    token = sandbox.issue_tokens("demo.admin", COMPANY_1)["access_token"]
+    meta = {
+        "name": "scan.pdf",
+        "referenceType": "INVOICE",
+        "referenceId": january["invoiceId"],
+        "sendWithInvoice": False,
+    }
+    answer = requests.post(
+        f"{sandbox.api_url}/attachments",
+        headers={"Authorization": f"Bearer {token}"},
+        files={
+            "meta": (None, json.dumps(meta), "application/json"),
+            "file": ("scan.pdf", b"%PDF-1.4", "application/pdf"),
+        },
+        timeout=5,
+    )
+    assert answer.status_code == 200
+
+    assert host.export_journal(admin, mapped.id, COMPANY, journal).status == "already_sent"
+
+    names = sorted(a["name"] for a in sandbox.receipts(COMPANY_1)[0]["attachments"])
+    assert names == [f"{journal.reference} {YEAR}-01.csv", "scan.pdf"]

@@ -129,7 +129,7 @@ class Attacher:
         if already is not None:
             self._record(record, document, already)
             return None
-        invoice_id = booked.invoice_id or (str(receipt["invoiceId"]) if receipt and receipt.get("invoiceId") else None)
+        invoice_id = booked.invoice_id  # recorded from Procountor's answer when the receipt was booked
         if invoice_id is None or not invoice_id.isdigit():
             return self._missing(record, "Procountor gave the receipt no invoiceId")
         try:
@@ -145,7 +145,7 @@ class Attacher:
         except ProcountorError as refused:
             return self._missing(record, str(refused))
         except ProblemError as failed:  # the authorization ended halfway
-            return self._missing(record, failed.problems[0].message)
+            return self._missing(record, " ".join(p.message for p in failed.problems))
         if answer.get("id") is None:
             return self._missing(record, "Procountor's answer has no attachment id")
         self._record(record, document, str(answer["id"]))
