@@ -386,3 +386,77 @@ def test_a_closed_fiscal_year_closes_every_period_in_it() -> None:
     assert period_status(day, [year_closed]) == "CLOSED"
     assert period_status(date(YEAR + 1, 1, 5), [year_open]) == "CLOSED"  # no fiscal year covers it
     assert period_status(day, [replace(year_open, periods=(replace(june, status="PENDING"),))]) == "PENDING"
+
+
+def test_procountor_refusing_the_first_invalidation_blocks_and_names_the_receipt(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+    monkeypatch: Any,
+) -> None:
+    from nmbrs_procountor_plugin.api.client import ProcountorClient
+
+    original = ProcountorClient.invalidate_ledger_receipt
+
+    def rights_taken_away_meanwhile(self: ProcountorClient, receipt_id: int | str) -> None:
+        sandbox.set_journal_rights("demo.admin", COMPANY_1, "VIEWING_RIGHTS")  # Procountor then answers 403
+        original(self, receipt_id)
+
+    monkeypatch.setattr(ProcountorClient, "invalidate_ledger_receipt", rights_taken_away_meanwhile)
+    result = host.undo_journal(admin, mapped.id, COMPANY, journal)
+    assert result.status == "blocked"
+    [refused] = [p for p in result.problems if p.code == "procountor.undo.refused"]
+    assert sent.receipts[0].external_id in refused.message
+    assert "403" in refused.message
+    assert set(status_of(sandbox).values()) == {"UNFINISHED"}
+
+
+def test_a_run_whose_receipts_procountor_has_none_of_is_blocked(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+) -> None:
+    from nmbrs_hookspecs.booking import BookedReceipt
+
+    stray = replace(journal, run_id="restored-elsewhere")
+    run = RunKey(mapped.id, COMPANY.id, stray.run_id)
+    host.ledger.record_receipt(
+        run, journal.period, BookedReceipt("99998", date(YEAR, 6, 25), "Old", "ab" * 16, sent.receipts[-1].total)
+    )
+    plan = host.preview_undo(admin, mapped.id, COMPANY, stray)  # the batch read answers 404
+    assert [r.state for r in plan.receipts] == [UndoState.MISSING]
+    assert [p.code for p in plan.problems] == ["procountor.undo.receipt_missing"]
+    assert host.undo_journal(admin, mapped.id, COMPANY, stray).status == "blocked"
+
+
+def test_the_plugin_refuses_an_undo_through_a_mapping_it_does_not_know(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+) -> None:
+    saved = host.mapping_for(mapped.id, COMPANY.id)
+    assert saved is not None
+    for wrong in (replace(saved, administration_id="10002"), replace(saved, account_id="someone-else")):
+        result = procountor_plugin.nmbrs_journal_undo(
+            account=mapped, mapping=wrong, company=COMPANY, journal=journal, actor=admin, host=host
+        )
+        assert result is not None
+        assert (result.status, [p.code for p in result.problems]) == ("blocked", ["procountor.export.not_mapped"])
+    # Saved, but for another Procountor company than the one the account is authorized for.
+    elsewhere = replace(saved, administration_id="10002")
+    host.mappings.save(elsewhere)
+    result = procountor_plugin.nmbrs_journal_undo(
+        account=mapped, mapping=elsewhere, company=COMPANY, journal=journal, actor=admin, host=host
+    )
+    assert result is not None
+    assert [p.code for p in result.problems] == ["procountor.export.not_mapped"]
+    assert not invalidations(sandbox)
