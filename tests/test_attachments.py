@@ -222,3 +222,26 @@ def test_an_accountants_own_attachment_is_not_taken_for_the_journal_document(
 
     names = sorted(a["name"] for a in sandbox.receipts(COMPANY_1)[0]["attachments"])
     assert names == [f"{journal.reference} {YEAR}-01.csv", "scan.pdf"]
+
+
+def test_a_send_that_stops_halfway_leaves_each_booked_receipt_with_its_document(
+    host: ReferenceHost, sandbox: Sandbox, mapped: IntegrationAccount, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nmbrs_procountor_plugin.api.client import ProcountorClient
+
+    original = ProcountorClient.create_ledger_receipt
+    calls = {"n": 0}
+
+    def third_receipt_fails_for_good(self: ProcountorClient, payload: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            sandbox.inject_fault("POST", "/api/ledgerreceipts", "http_500_html", count=3)
+        return original(self, payload)
+
+    monkeypatch.setattr(ProcountorClient, "create_ledger_receipt", third_receipt_fails_for_good)
+    partial = host.export_journal(admin, mapped.id, COMPANY, june_run(YEAR))
+    assert partial.status == "partially_sent"
+    assert [str(r.period) for r in partial.receipts] == [f"{YEAR}-01", f"{YEAR}-02"]
+    assert [len(r["attachments"]) for r in sandbox.receipts(COMPANY_1)] == [1, 1]
+    requests_made = [(r.method, r.path) for r in sandbox.request_log if r.method == "POST"]
+    assert requests_made[:4] == [("POST", "/api/ledgerreceipts"), ("POST", ATTACHMENTS)] * 2  # voucher right after

@@ -523,6 +523,9 @@ def _send(
             if sent is not None:
                 booked.append(sent)
                 new += 1
+                # The receipt's voucher goes on right after it, so a send stopped later still leaves
+                # each booked receipt with its document.
+                problems.extend(_attach(client, host, attempt, local, {draft.period: {}}))
     except _Stop as stop:
         problems.extend(stop.problems)
         return result(booked, problems, new=new, tried_to_write=True)
@@ -533,6 +536,20 @@ def _send(
         problems.extend(problems_for(error, None, locale, account.username))
         return result(booked, problems, new=new, tried_to_write=tried)
     return _finish(client, booked, problems, new=new, local=local, attempt=attempt, seen=seen, host=host)
+
+
+def _attach(
+    client: ProcountorClient,
+    host: PluginHost,
+    attempt: SendContext,
+    local: Local,
+    seen: Mapping[Period, Mapping[str, Any]],
+) -> list[Problem]:
+    """Attach the journal documents still missing on the booked periods in ``seen`` (warnings only)."""
+    documents = {period: local.documents[period] for period in seen if period in local.documents}
+    if not documents:
+        return []
+    return Attacher(client, host.ledger, attempt.run, attempt.locale).attach_missing(documents, seen)
 
 
 def _finish(
@@ -549,8 +566,7 @@ def _finish(
     """Every period is booked: attach the documents still missing, then approve when asked to."""
     assert local.settings is not None
     locale = attempt.locale
-    if local.documents:
-        problems.extend(Attacher(client, host.ledger, attempt.run, locale).attach_missing(local.documents, seen))
+    problems.extend(_attach(client, host, attempt, local, seen))  # booked earlier, or found by the search
     if local.settings.approve_receipts:
         booked, trouble = _approve_all(client, sorted(booked, key=lambda r: r.period), locale)
         problems.extend(trouble)
