@@ -23,7 +23,7 @@ from nmbrs_procountor_plugin.api.errors import ProcountorApiError
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
 from nmbrs_procountor_plugin.export.ledger import booked_receipt, confirm, intent_for
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
-from nmbrs_procountor_plugin.export.resend import Booked, payload_digest, receipt_total, search_booked
+from nmbrs_procountor_plugin.export.resend import Booked, payload_digest, receipt_total, search_booked, sent_receipt
 
 COMPANY, RUN_ID = "c1", "run-6"
 RUN = RunKey("acc", COMPANY, RUN_ID)
@@ -194,8 +194,9 @@ def test_a_receipt_invalidated_between_search_and_read_is_skipped() -> None:
 def test_an_intent_dated_in_another_month_widens_the_search() -> None:
     sent = draft(JUN, date(2026, 6, 25))
     intent = BookingIntent("a", sent.fingerprint.digest, payload_digest(sent.payload), date(2026, 7, 1), sent.name)
+    elsewhere = BookingIntent("a", sent.fingerprint.digest, "cd" * 32, date(2026, 9, 1), sent.name)
     procountor = Procountor()
-    search(procountor, [sent], intents={JUN: intent, JAN: intent})
+    search(procountor, [sent], intents={JUN: intent, JAN: elsewhere})
     assert procountor.searches == [(date(2026, 6, 1), date(2026, 7, 31))]
 
 
@@ -237,7 +238,34 @@ def test_payload_digest_is_the_same_for_the_post_and_what_procountor_stores() ->
 
 def test_receipt_total_is_the_debit_side() -> None:
     assert receipt_total(stored(1, draft(JUN, amount="12.34"))) == Decimal("12.34")
+    assert receipt_total(stored(1, draft(JUN, amount="0.50"))) == Decimal("0.50")
+    assert receipt_total({"transactions": [{"account": "5000"}]}) == Decimal("0.00")
     assert receipt_total({"transactions": []}) == Decimal("0.00")
+
+
+def test_a_found_receipt_reports_what_procountor_holds() -> None:
+    found = Booked(stored(4, draft(JUN, amount="3.00")), None)
+    shown = found.sent(JUN)
+    assert (shown.external_id, shown.total, shown.status, shown.name) == (
+        "4",
+        Decimal("3.00"),
+        "UNFINISHED",
+        "June payroll",
+    )
+    assert sent_receipt(JUN, {**found.receipt, "status": None}).status == "UNFINISHED"
+    with pytest.raises(AttributeError):
+        found.fingerprint = None  # type: ignore[misc]
+
+
+def test_an_empty_description_is_the_same_whether_omitted_or_blank() -> None:
+    sent = draft(JUN)
+    payload = {
+        **sent.payload,
+        "transactions": [{k: v for k, v in t.items() if k != "description"} for t in sent.payload["transactions"]],
+    }
+    blank = {**payload, "transactions": [{**t, "description": ""} for t in payload["transactions"]]}
+    assert payload_digest(payload) == payload_digest(blank)
+    assert payload_digest(payload) != payload_digest(sent.payload)
 
 
 # ------------------------------------------------------------------ the ledger check
@@ -254,6 +282,21 @@ def book(ledger: SqliteBookingLedger, source: ReceiptDraft, receipt_id: int) -> 
 
 def digests(*drafts: ReceiptDraft) -> dict[Period, str]:
     return {d.period: d.fingerprint.digest for d in drafts}
+
+
+def test_a_booked_period_with_its_intent_kept_is_confirmed_and_an_invalidated_one_is_not_read(
+    ledger: SqliteBookingLedger,
+) -> None:
+    jan, jun = draft(JAN), draft(JUN)
+    ledger.record_intent(RUN, JUN, intent_for(jun, "a1"))
+    book(ledger, jun, 2)
+    book(ledger, jan, 1)
+    ledger.mark_invalidated(RUN, JAN, "1")
+    procountor = Procountor([stored(1, jan), stored(2, jun)])
+    found = confirm(procountor, ledger, RUN, digests(jan, jun), writing=True)  # type: ignore[arg-type]
+    assert procountor.reads == [["2"]]
+    assert list(found.booked) == [JUN]
+    assert (found.intents, found.freed) == ({}, [])
 
 
 def test_an_empty_ledger_asks_procountor_nothing(ledger: SqliteBookingLedger) -> None:
