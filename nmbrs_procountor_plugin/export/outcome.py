@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from nmbrs_hookspecs.types import ExportResult, Problem, SentReceipt
+from nmbrs_hookspecs.types import ExportResult, ExportStatus, Problem, SentReceipt
 
 # Problems that say "try again later", not "fix something first".
 TRY_LATER: Final = frozenset(
@@ -30,7 +30,7 @@ def blocking(problems: Sequence[Problem]) -> bool:
     return any(p.blocking for p in problems)
 
 
-def status_of(problems: Sequence[Problem], *, new: int, tried_to_write: bool) -> str:
+def status_of(problems: Sequence[Problem], *, new: int, tried_to_write: bool) -> ExportStatus:
     """The attempt's status from its problems, the receipts it booked and whether it tried a write."""
     stoppers = [p for p in problems if p.blocking]
     if not stoppers:

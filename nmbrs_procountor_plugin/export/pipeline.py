@@ -115,10 +115,9 @@ def check_locally(
     if gate_problems:
         return Local((), tuple(gate_problems), None, gated=True)
     try:
-        settings = AccountSettings.of(account)
-    except ValueError as bad:
-        config = problem("procountor.config.invalid", locale, detail=str(bad), field="settings")
-        return Local((), (config,), None, gated=True)
+        settings = AccountSettings.of(account, locale)
+    except ProblemError as bad:
+        return Local((), tuple(bad.problems), None, gated=True)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if check.lines and not blocking(problems):

@@ -26,6 +26,9 @@ class SandboxConfig:
     access_token_ttl: int = 3600
     code_ttl: int = 120
     rotate_refresh_tokens: bool = True
+    # Assumption (docs/sandbox.md): the token endpoint's refusals as RFC 6749 {"error": ...}
+    # or as {"errors": [{"message": ...}]}, the shape clients in production read from it.
+    token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a password
     rate_limit_per_second: float | None = 20.0
     today: datetime.date | None = None
     log_requests: bool = False
@@ -62,6 +65,8 @@ class SandboxConfig:
             self.state_file = pathlib.Path(self.state_file)
         if self.pending_periods not in ("refuse", "accept"):
             raise ValueError(f"pending_periods must be 'refuse' or 'accept': {self.pending_periods!r}")
+        if self.token_error_shape not in ("rfc", "errors"):
+            raise ValueError(f"token_error_shape must be 'rfc' or 'errors': {self.token_error_shape!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port out of range: {self.port}")
 
