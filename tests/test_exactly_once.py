@@ -203,6 +203,7 @@ def test_a_fully_booked_run_is_already_sent_after_its_periods_closed(world: Worl
     world.send()
     for month in range(1, 7):
         world.sb.set_tracking_period_status(COMPANY_1, YEAR, month, "CLOSED")
+    world.sb.set_dimension_item_status(COMPANY_1, 7001, False)  # cost center 100, deactivated since
     world.sb.clear_request_log()
     again = world.send()
     assert again.status == "already_sent"
@@ -362,3 +363,16 @@ def _invalidate(world: World, receipt_id: str) -> None:
     from nmbrs_procountor_plugin.api.connection import open_client
 
     open_client(world.account, world.host, "en").request("PUT", f"/ledgerreceipts/{receipt_id}/invalidate")
+
+
+def test_a_journal_with_its_own_problems_shows_no_payloads_and_reads_no_ledger(world: World) -> None:
+    journal = june_run(YEAR)
+    unbalanced = replace(journal, lines=(*journal.lines[:-1], replace(journal.lines[-1], amount=Decimal("-1.00"))))
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, unbalanced)
+    assert plan.receipts == ()
+    assert "procountor.journal.unbalanced" in {p.code for p in plan.problems}
+    world.send()
+    world.sb.clear_request_log()
+    result = world.send(unbalanced)
+    assert result.status == "blocked"
+    assert not [r for r in world.sb.request_log if r.path.startswith(f"{RECEIPTS}/")]
