@@ -316,10 +316,10 @@ def test_foreign_receipts_with_the_run_name_are_never_taken_for_this_run(world: 
     assert {r.external_id for r in result.receipts}.isdisjoint({str(i) for i in foreign})
 
 
-def _hand_made(world: World, name: str, day: str, notes: str | None) -> None:
+def _hand_made(world: World, name: str, day: str, notes: str | None, client: Any = None) -> None:
     from nmbrs_procountor_plugin.api.connection import open_client
 
-    client = open_client(world.account, world.host, "en")
+    client = client or open_client(world.account, world.host, "en")
     body: dict[str, Any] = {
         "type": "JOURNAL",
         "name": name,
@@ -376,3 +376,21 @@ def test_a_journal_with_its_own_problems_shows_no_payloads_and_reads_no_ledger(w
     result = world.send(unbalanced)
     assert result.status == "blocked"
     assert not [r for r in world.sb.request_log if r.path.startswith(f"{RECEIPTS}/")]
+
+
+@pytest.mark.parametrize("world", [{"rate_limit_per_second": None}], indirect=True)
+def test_an_emptied_ledger_finds_the_run_among_more_than_a_page_of_receipts(world: World) -> None:
+    from nmbrs_procountor_plugin.api.connection import open_client
+
+    first = world.send()
+    client = open_client(world.account, world.host, "en")
+    for n in range(200):
+        _hand_made(world, f"Manual journal {n}", f"{YEAR}-06-{1 + n % 28:02d}", None, client)
+    world.empty_ledger()
+    world.sb.clear_request_log()
+    again = world.send()
+    assert again.status == "already_sent", again.problems
+    assert [r.external_id for r in again.receipts] == [r.external_id for r in first.receipts]
+    assert world.posts() == 0
+    pages = [r for r in world.sb.request_log if r.method == "GET" and r.path == RECEIPTS]
+    assert len(pages) == 2  # 206 receipts in the months: a full page of 200, then a short one
