@@ -6,7 +6,9 @@ runs the given tests with ``-x``, and always puts the original source back.
 
 Operators: comparison flips (``==``/``!=``, ``<``/``>=``, ``>``/``<=``, ``in``/``not in``,
 ``is``/``is not``), ``and``/``or`` swaps, a dropped ``not``, ``continue`` -> ``pass``,
-``True``/``False`` swaps and ``n`` -> ``n + 1`` for small int constants. A mutant is *killed*
+``True``/``False`` swaps, ``n`` -> ``n + 1`` for small int constants, and negated ``if``,
+conditional-expression and comprehension conditions. Decorator arguments and default values of
+function parameters are left alone (declarations, not logic). A mutant is *killed*
 when the tests fail, *survived* when they pass, *timeout* when they run too long.
 
 Run (from the repository root):
@@ -57,6 +59,17 @@ class _Mutator(ast.NodeTransformer):
         index = len(self.found)
         self.found.append(Mutant(index, getattr(node, "lineno", 0), description))
         return index == self.target
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        # Decorator arguments (``frozen=True``, ``firstresult=True``) are declarations, not logic.
+        for statement in node.body:
+            self.visit(statement)
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        for statement in node.body:
+            self.visit(statement)
+        return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)

@@ -91,12 +91,11 @@ class Local:
 
     lines: tuple[IndexedLine, ...]
     problems: tuple[Problem, ...]
-    settings: AccountSettings | None
-    gated: bool
+    settings: AccountSettings | None  # None when a gate or the account's settings stopped it
 
     @property
     def ok(self) -> bool:
-        return not self.gated and bool(self.lines) and not blocking(self.problems)
+        return self.settings is not None and bool(self.lines) and not blocking(self.problems)
 
 
 def check_locally(
@@ -113,11 +112,11 @@ def check_locally(
     locale = actor.locale
     gate_problems = check_gates(account, mapping, company, journal, actor, host, sending=sending)
     if gate_problems:
-        return Local((), tuple(gate_problems), None, gated=True)
+        return Local((), tuple(gate_problems), None)
     try:
         settings = AccountSettings.of(account, locale)
     except ProblemError as bad:
-        return Local((), tuple(bad.problems), None, gated=True)
+        return Local((), tuple(bad.problems), None)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if check.lines and not blocking(problems):
@@ -125,7 +124,7 @@ def check_locally(
         problems.extend(check_balance(journal, check.lines, locale))
     if not check.lines and not blocking(problems):
         problems.append(problem("procountor.journal.empty", locale, field="lines"))
-    return Local(tuple(check.lines), tuple(problems), settings, gated=False)
+    return Local(tuple(check.lines), tuple(problems), settings)
 
 
 @dataclass(frozen=True)
@@ -268,7 +267,7 @@ def _preview(
     locale = actor.locale
     local = check_locally(account, mapping, company, journal, actor, host, sending=False)
     problems = list(local.problems)
-    if local.gated or local.settings is None or not local.lines:
+    if local.settings is None or not local.lines:
         return ExportPlan((), tuple(problems))
     attempt = SendContext(recorder.run, recorder, locale, account.username)
     drafts: tuple[ReceiptDraft, ...] = ()
@@ -455,7 +454,7 @@ def _export(
 ) -> ExportResult:
     locale = actor.locale
     local = check_locally(account, mapping, company, journal, actor, host, sending=True)
-    if local.gated or local.settings is None or not local.lines:
+    if local.settings is None or not local.lines:
         return result((), local.problems, new=0, tried_to_write=False)
     attempt = SendContext(recorder.run, recorder, locale, account.username)
     if not local.ok:
