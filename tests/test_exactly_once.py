@@ -394,3 +394,14 @@ def test_an_emptied_ledger_finds_the_run_among_more_than_a_page_of_receipts(worl
     assert world.posts() == 0
     pages = [r for r in world.sb.request_log if r.method == "GET" and r.path == RECEIPTS]
     assert len(pages) == 2  # 206 receipts in the months: a full page of 200, then a short one
+
+
+def test_an_attempt_stopped_by_a_gate_is_recorded_with_no_requests(world: World) -> None:
+    blocked = replace(COMPANY, debtor_blocked=True)
+    world.sb.clear_request_log()
+    result = world.host.export_journal(world.admin, world.account.id, blocked, june_run(YEAR))
+    assert result.status == "blocked"
+    [attempt] = world.host.attempt_history(world.admin, world.account.id, COMPANY.id, june_run(YEAR).run_id)
+    assert (attempt.outcome, attempt.requests, attempt.writes) == ("blocked", 0, 0)
+    assert attempt.problems == result.problems
+    assert world.sb.request_log == []
