@@ -405,3 +405,21 @@ def test_an_attempt_stopped_by_a_gate_is_recorded_with_no_requests(world: World)
     assert (attempt.outcome, attempt.requests, attempt.writes) == ("blocked", 0, 0)
     assert attempt.problems == result.problems
     assert world.sb.request_log == []
+
+
+def test_an_invalid_line_is_reported_alone_not_as_an_unbalanced_period(world: World) -> None:
+    journal = june_run(YEAR)
+    odd = replace(journal, lines=(replace(journal.lines[0], amount=Decimal("0.005")), *journal.lines[1:]))
+    result = world.send(odd)
+    codes = {p.code for p in result.problems}
+    assert result.status == "blocked"
+    assert "procountor.journal.unbalanced" not in codes
+    assert [p.field for p in result.problems if p.blocking] == ["lines[0].amount"]
+
+
+def test_a_preview_shows_the_payloads_even_when_a_period_is_closed(world: World) -> None:
+    world.sb.set_tracking_period_status(COMPANY_1, YEAR, 3, "CLOSED")
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    assert [str(r.period) for r in plan.receipts] == MONTHS
+    assert "procountor.period.closed" in {p.code for p in plan.problems}
+    assert not plan.sendable

@@ -122,8 +122,6 @@ def check_locally(
     if check.lines and not blocking(problems):
         # With invalid lines left out, a period would look unbalanced only because they are missing.
         problems.extend(check_balance(journal, check.lines, locale))
-    if not check.lines and not blocking(problems):
-        problems.append(problem("procountor.journal.empty", locale, field="lines"))
     return Local(tuple(check.lines), tuple(problems), settings)
 
 
@@ -151,7 +149,6 @@ def prepare(
 
     Raises ProcountorError / ProblemError when Procountor cannot be read.
     """
-    journal_ok = bool(lines)
     dates = [receipt_date(journal, period) for period in periods_of(lines)]
     found = run_preflight(
         client,
@@ -164,10 +161,10 @@ def prepare(
         locale=locale,
     )
     drafts: tuple[ReceiptDraft, ...] = ()
-    if journal_ok and not blocking(found.problems):
-        # When pre-flight reported a missing item there is no exact payload to show.
-        with suppress(UnresolvedDimension):
-            drafts = tuple(build_receipts(journal, lines, mapping, settings, found.resolve))
+    # When pre-flight reported a missing item there is no exact payload to show; other problems
+    # (a closed period, say) still leave the payloads for the preview to show.
+    with suppress(UnresolvedDimension):
+        drafts = tuple(build_receipts(journal, lines, mapping, settings, found.resolve))
     return Prepared(drafts, tuple(found.problems))
 
 
