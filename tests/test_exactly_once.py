@@ -423,3 +423,14 @@ def test_a_preview_shows_the_payloads_even_when_a_period_is_closed(world: World)
     assert [str(r.period) for r in plan.receipts] == MONTHS
     assert "procountor.period.closed" in {p.code for p in plan.problems}
     assert not plan.sendable
+
+
+def test_an_empty_journal_is_refused_without_asking_procountor(world: World) -> None:
+    empty = replace(june_run(YEAR), lines=())
+    world.sb.clear_request_log()
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, empty)
+    result = world.send(empty)
+    assert "procountor.journal.empty" in {p.code for p in plan.problems}
+    assert (plan.receipts, result.status) == ((), "blocked")
+    assert "procountor.journal.empty" in {p.code for p in result.problems}
+    assert world.sb.request_log == []
