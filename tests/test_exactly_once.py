@@ -25,6 +25,7 @@ from nmbrs_hookspecs.types import (
     ExportResult,
     IntegrationAccount,
     Journal,
+    JournalLine,
     Period,
 )
 from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
@@ -434,3 +435,36 @@ def test_an_empty_journal_is_refused_without_asking_procountor(world: World) -> 
     assert (plan.receipts, result.status) == ((), "blocked")
     assert "procountor.journal.empty" in {p.code for p in result.problems}
     assert world.sb.request_log == []
+
+
+def test_a_preview_changes_nothing_even_where_the_ledger_is_out_of_date(world: World) -> None:
+    first = world.send()
+    june = next(r for r in first.receipts if r.period == Period(YEAR, 6))
+    _invalidate(world, june.external_id)
+    world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    states = {str(r.period): r.state for r in world.host.ledger.records(world.run())}
+    assert states[f"{YEAR}-06"] is BookingState.BOOKED  # only a send records what it found
+    world.empty_ledger()
+    world.sb.clear_request_log()
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    skipped = sorted(p.field for p in plan.problems if p.code == "procountor.export.already_booked")
+    assert skipped == [f"receipts[{m}]" for m in MONTHS[:5]]  # found by the fallback search
+    assert [str(r.period) for r in plan.receipts] == MONTHS
+    assert world.host.ledger.records(world.run()) == ()
+    assert world.writes() == 0
+
+
+def test_an_invalid_journal_creates_no_dimension_item_in_preview_or_export(world: World) -> None:
+    account = world.host.create_account(world.admin, "procountor", "creator", {"create_missing_dimension_items": True})
+    store_tokens(world.host, world.sb, account)
+    company = replace(COMPANY, cost_centers=(*COMPANY.cost_centers, ("400", "Lahti")))
+    world.host.mappings.save(AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()))
+    p = Period(YEAR, 6)
+    lines = (JournalLine("5000", Decimal("70.00"), "w", p, "400"), JournalLine("2939", Decimal("-69.00"), "n", p))
+    unbalanced = Journal(COMPANY.id, "run-u", p, "Unbalanced", date(YEAR, 6, 25), lines)
+    world.sb.clear_request_log()
+    plan = world.host.preview_export(world.admin, account.id, company, unbalanced)
+    result = world.host.export_journal(world.admin, account.id, company, unbalanced)
+    assert "procountor.journal.unbalanced" in {p.code for p in plan.problems}
+    assert result.status == "blocked"
+    assert world.writes() == 0
