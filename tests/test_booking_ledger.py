@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,9 @@ from nmbrs_hookspecs.booking import (
     BookingState,
     RunKey,
     SentState,
+    SentStatus,
     derive_sent_status,
+    sent_receipt_of,
 )
 from nmbrs_hookspecs.booking_store import SqliteAttemptHistory, SqliteBookingLedger
 from nmbrs_hookspecs.host import ReferenceHost
@@ -172,3 +175,163 @@ def test_sent_status_partial_and_not_sent() -> None:
     assert derive_sent_status([JAN], [intended]).state is SentState.NOT_SENT
     invalidated = BookingRecord(RUN, JAN, BookingState.INVALIDATED, None, receipt("1"), 1.0)
     assert derive_sent_status([JAN], [invalidated]).state is SentState.NOT_SENT
+
+
+def test_the_history_returns_at_most_fifty_by_default_and_refuses_a_bad_limit() -> None:
+    history = SqliteAttemptHistory(Database())
+    for n in range(51):
+        history.record(attempt(f"a{n}", float(n)))
+    found = history.for_run(RUN)
+    assert len(found) == 50
+    assert found[-1].attempt_id == "a1"
+    for bad in (0, True, "3"):
+        with pytest.raises(ValueError, match="limit"):
+            history.for_run(RUN, limit=bad)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ the types check themselves
+
+D = "ab" * 32
+
+
+def _valid() -> dict[str, Callable[..., object]]:
+    return {
+        "run": lambda **kw: RunKey(**{"account_id": "a", "company_id": "c", "run_id": "r", **kw}),
+        "attachment": lambda **kw: AttachmentRecord(
+            **{"external_id": "1", "name": "n.csv", "digest": D, "recorded_at": 1.0, **kw}
+        ),
+        "receipt": lambda **kw: BookedReceipt(
+            **{
+                "external_id": "1",
+                "receipt_date": date(2026, 6, 1),
+                "name": "n",
+                "row_digest": D,
+                "total": Decimal("1.00"),
+                "invoice_id": None,
+                **kw,
+            }
+        ),
+        "intent": lambda **kw: BookingIntent(
+            **{
+                "attempt_id": "a",
+                "row_digest": D,
+                "payload_digest": D,
+                "receipt_date": date(2026, 6, 1),
+                "name": "n",
+                **kw,
+            }
+        ),
+        "record": lambda **kw: BookingRecord(
+            **{
+                "run": RUN,
+                "period": JUN,
+                "state": BookingState.BOOKED,
+                "intent": None,
+                "receipt": receipt(),
+                "updated_at": 1.0,
+                **kw,
+            }
+        ),
+        "attempt": lambda **kw: Attempt(
+            **{
+                "attempt_id": "a",
+                "run": RUN,
+                "kind": AttemptKind.EXPORT,
+                "actor_id": "u",
+                "started_at": 1.0,
+                "finished_at": 2.0,
+                "outcome": "sent",
+                **kw,
+            }
+        ),
+    }
+
+
+BAD: list[tuple[str, str, object]] = [
+    ("run", "account_id", " "),
+    ("run", "company_id", None),
+    ("run", "run_id", 7),
+    ("attachment", "external_id", ""),
+    ("attachment", "name", None),
+    ("attachment", "digest", "AB" * 32),
+    ("attachment", "digest", "ab"),
+    ("attachment", "recorded_at", "1"),
+    ("attachment", "recorded_at", True),
+    ("receipt", "external_id", ""),
+    ("receipt", "receipt_date", "2026-06-01"),
+    ("receipt", "name", ""),
+    ("receipt", "row_digest", "xyz"),
+    ("receipt", "total", 1.0),
+    ("receipt", "total", Decimal("NaN")),
+    ("receipt", "total", 1),
+    ("receipt", "invoice_id", ""),
+    ("intent", "attempt_id", ""),
+    ("intent", "row_digest", "x"),
+    ("intent", "payload_digest", None),
+    ("intent", "receipt_date", None),
+    ("intent", "name", ""),
+    ("record", "run", "r"),
+    ("record", "period", "2026-06"),
+    ("record", "state", "sent"),
+    ("record", "intent", "i"),
+    ("record", "receipt", None),
+    ("record", "updated_at", None),
+    ("record", "attachments", ["a"]),
+    ("record", "attachments", ("a",)),
+    ("attempt", "attempt_id", ""),
+    ("attempt", "run", None),
+    ("attempt", "kind", "sending"),
+    ("attempt", "actor_id", ""),
+    ("attempt", "started_at", "now"),
+    ("attempt", "finished_at", 0.5),
+    ("attempt", "outcome", "done"),
+    ("attempt", "problems", [Problem("x.y", "m")]),
+    ("attempt", "problems", ("p",)),
+    ("attempt", "requests", -1),
+    ("attempt", "requests", 1.5),
+    ("attempt", "writes", -1),
+]
+
+
+@pytest.mark.parametrize(("kind", "field", "value"), BAD)
+def test_a_bad_value_is_refused_naming_the_field(kind: str, field: str, value: object) -> None:
+    with pytest.raises((TypeError, ValueError), match=field):
+        _valid()[kind](**{field: value})
+
+
+@pytest.mark.parametrize("kind", ["run", "attachment", "receipt", "intent", "record", "attempt"])
+def test_valid_values_are_accepted_and_frozen(kind: str) -> None:
+    value = _valid()[kind]()
+    field = next(iter(value.__dataclass_fields__))  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        setattr(value, field, "changed")
+
+
+def test_optional_fields_accept_none_and_ints_pass_as_times() -> None:
+    assert _valid()["receipt"](invoice_id="70001").invoice_id == "70001"
+    assert _valid()["attachment"](recorded_at=5).recorded_at == 5
+    assert _valid()["record"](intent=intent()).intent == intent()
+    intended = _valid()["record"](state=BookingState.INTENDED, intent=intent(), receipt=None)
+    assert not intended.booked  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="intent"):
+        _valid()["record"](state=BookingState.INTENDED, intent=None, receipt=None)
+    invalidated = _valid()["record"](state="invalidated")
+    assert invalidated.state is BookingState.INVALIDATED  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="not booked"):
+        sent_receipt_of(invalidated)  # type: ignore[arg-type]
+    fresh = _valid()["attempt"]()
+    assert (fresh.requests, fresh.writes, fresh.problems) == (0, 0, ())  # type: ignore[attr-defined]
+    status = SentStatus("sent", (), ())
+    assert status.state is SentState.SENT
+    with pytest.raises(AttributeError):
+        status.state = SentState.NOT_SENT  # type: ignore[misc]
+    with pytest.raises(ValueError, match="state"):
+        SentStatus("done", (), ())  # type: ignore[arg-type]
+
+
+def test_sent_receipt_of_refuses_a_period_that_is_not_booked() -> None:
+    intended = BookingRecord(RUN, JUN, BookingState.INTENDED, intent(), None, 1.0)
+    with pytest.raises(ValueError, match="not booked"):
+        sent_receipt_of(intended)
+    shown = sent_receipt_of(booked(JUN, "9"))
+    assert (shown.external_id, shown.total, shown.status) == ("9", Decimal("12.50"), "BOOKED")

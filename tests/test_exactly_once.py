@@ -25,6 +25,7 @@ from nmbrs_hookspecs.types import (
     ExportResult,
     IntegrationAccount,
     Journal,
+    JournalLine,
     Period,
 )
 from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
@@ -203,6 +204,7 @@ def test_a_fully_booked_run_is_already_sent_after_its_periods_closed(world: Worl
     world.send()
     for month in range(1, 7):
         world.sb.set_tracking_period_status(COMPANY_1, YEAR, month, "CLOSED")
+    world.sb.set_dimension_item_status(COMPANY_1, 7001, False)  # cost center 100, deactivated since
     world.sb.clear_request_log()
     again = world.send()
     assert again.status == "already_sent"
@@ -315,10 +317,10 @@ def test_foreign_receipts_with_the_run_name_are_never_taken_for_this_run(world: 
     assert {r.external_id for r in result.receipts}.isdisjoint({str(i) for i in foreign})
 
 
-def _hand_made(world: World, name: str, day: str, notes: str | None) -> None:
+def _hand_made(world: World, name: str, day: str, notes: str | None, client: Any = None) -> None:
     from nmbrs_procountor_plugin.api.connection import open_client
 
-    client = open_client(world.account, world.host, "en")
+    client = client or open_client(world.account, world.host, "en")
     body: dict[str, Any] = {
         "type": "JOURNAL",
         "name": name,
@@ -362,3 +364,107 @@ def _invalidate(world: World, receipt_id: str) -> None:
     from nmbrs_procountor_plugin.api.connection import open_client
 
     open_client(world.account, world.host, "en").request("PUT", f"/ledgerreceipts/{receipt_id}/invalidate")
+
+
+def test_a_journal_with_its_own_problems_shows_no_payloads_and_reads_no_ledger(world: World) -> None:
+    journal = june_run(YEAR)
+    unbalanced = replace(journal, lines=(*journal.lines[:-1], replace(journal.lines[-1], amount=Decimal("-1.00"))))
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, unbalanced)
+    assert plan.receipts == ()
+    assert "procountor.journal.unbalanced" in {p.code for p in plan.problems}
+    world.send()
+    world.sb.clear_request_log()
+    result = world.send(unbalanced)
+    assert result.status == "blocked"
+    assert not [r for r in world.sb.request_log if r.path.startswith(f"{RECEIPTS}/")]
+
+
+@pytest.mark.parametrize("world", [{"rate_limit_per_second": None}], indirect=True)
+def test_an_emptied_ledger_finds_the_run_among_more_than_a_page_of_receipts(world: World) -> None:
+    from nmbrs_procountor_plugin.api.connection import open_client
+
+    first = world.send()
+    client = open_client(world.account, world.host, "en")
+    for n in range(200):
+        _hand_made(world, f"Manual journal {n}", f"{YEAR}-06-{1 + n % 28:02d}", None, client)
+    world.empty_ledger()
+    world.sb.clear_request_log()
+    again = world.send()
+    assert again.status == "already_sent", again.problems
+    assert [r.external_id for r in again.receipts] == [r.external_id for r in first.receipts]
+    assert world.posts() == 0
+    pages = [r for r in world.sb.request_log if r.method == "GET" and r.path == RECEIPTS]
+    assert len(pages) == 2  # 206 receipts in the months: a full page of 200, then a short one
+
+
+def test_an_attempt_stopped_by_a_gate_is_recorded_with_no_requests(world: World) -> None:
+    blocked = replace(COMPANY, debtor_blocked=True)
+    world.sb.clear_request_log()
+    result = world.host.export_journal(world.admin, world.account.id, blocked, june_run(YEAR))
+    assert result.status == "blocked"
+    [attempt] = world.host.attempt_history(world.admin, world.account.id, COMPANY.id, june_run(YEAR).run_id)
+    assert (attempt.outcome, attempt.requests, attempt.writes) == ("blocked", 0, 0)
+    assert attempt.problems == result.problems
+    assert world.sb.request_log == []
+
+
+def test_an_invalid_line_is_reported_alone_not_as_an_unbalanced_period(world: World) -> None:
+    journal = june_run(YEAR)
+    odd = replace(journal, lines=(replace(journal.lines[0], amount=Decimal("0.005")), *journal.lines[1:]))
+    result = world.send(odd)
+    codes = {p.code for p in result.problems}
+    assert result.status == "blocked"
+    assert "procountor.journal.unbalanced" not in codes
+    assert [p.field for p in result.problems if p.blocking] == ["lines[0].amount"]
+
+
+def test_a_preview_shows_the_payloads_even_when_a_period_is_closed(world: World) -> None:
+    world.sb.set_tracking_period_status(COMPANY_1, YEAR, 3, "CLOSED")
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    assert [str(r.period) for r in plan.receipts] == MONTHS
+    assert "procountor.period.closed" in {p.code for p in plan.problems}
+    assert not plan.sendable
+
+
+def test_an_empty_journal_is_refused_without_asking_procountor(world: World) -> None:
+    empty = replace(june_run(YEAR), lines=())
+    world.sb.clear_request_log()
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, empty)
+    result = world.send(empty)
+    assert "procountor.journal.empty" in {p.code for p in plan.problems}
+    assert (plan.receipts, result.status) == ((), "blocked")
+    assert "procountor.journal.empty" in {p.code for p in result.problems}
+    assert world.sb.request_log == []
+
+
+def test_a_preview_changes_nothing_even_where_the_ledger_is_out_of_date(world: World) -> None:
+    first = world.send()
+    june = next(r for r in first.receipts if r.period == Period(YEAR, 6))
+    _invalidate(world, june.external_id)
+    world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    states = {str(r.period): r.state for r in world.host.ledger.records(world.run())}
+    assert states[f"{YEAR}-06"] is BookingState.BOOKED  # only a send records what it found
+    world.empty_ledger()
+    world.sb.clear_request_log()
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    skipped = sorted(p.field for p in plan.problems if p.code == "procountor.export.already_booked")
+    assert skipped == [f"receipts[{m}]" for m in MONTHS[:5]]  # found by the fallback search
+    assert [str(r.period) for r in plan.receipts] == MONTHS
+    assert world.host.ledger.records(world.run()) == ()
+    assert world.writes() == 0
+
+
+def test_an_invalid_journal_creates_no_dimension_item_in_preview_or_export(world: World) -> None:
+    account = world.host.create_account(world.admin, "procountor", "creator", {"create_missing_dimension_items": True})
+    store_tokens(world.host, world.sb, account)
+    company = replace(COMPANY, cost_centers=(*COMPANY.cost_centers, ("400", "Lahti")))
+    world.host.mappings.save(AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()))
+    p = Period(YEAR, 6)
+    lines = (JournalLine("5000", Decimal("70.00"), "w", p, "400"), JournalLine("2939", Decimal("-69.00"), "n", p))
+    unbalanced = Journal(COMPANY.id, "run-u", p, "Unbalanced", date(YEAR, 6, 25), lines)
+    world.sb.clear_request_log()
+    plan = world.host.preview_export(world.admin, account.id, company, unbalanced)
+    result = world.host.export_journal(world.admin, account.id, company, unbalanced)
+    assert "procountor.journal.unbalanced" in {p.code for p in plan.problems}
+    assert result.status == "blocked"
+    assert world.writes() == 0

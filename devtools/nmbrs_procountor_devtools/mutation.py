@@ -6,7 +6,9 @@ runs the given tests with ``-x``, and always puts the original source back.
 
 Operators: comparison flips (``==``/``!=``, ``<``/``>=``, ``>``/``<=``, ``in``/``not in``,
 ``is``/``is not``), ``and``/``or`` swaps, a dropped ``not``, ``continue`` -> ``pass``,
-``True``/``False`` swaps and ``n`` -> ``n + 1`` for small int constants. A mutant is *killed*
+``True``/``False`` swaps, ``n`` -> ``n + 1`` for small int constants, and negated ``if``,
+conditional-expression and comprehension conditions. Decorator arguments and default values of
+function parameters are left alone (declarations, not logic). A mutant is *killed*
 when the tests fail, *survived* when they pass, *timeout* when they run too long.
 
 Run (from the repository root):
@@ -57,6 +59,17 @@ class _Mutator(ast.NodeTransformer):
         index = len(self.found)
         self.found.append(Mutant(index, getattr(node, "lineno", 0), description))
         return index == self.target
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        # Decorator arguments (``frozen=True``, ``firstresult=True``) are declarations, not logic.
+        for statement in node.body:
+            self.visit(statement)
+        return node
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        for statement in node.body:
+            self.visit(statement)
+        return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
         self.generic_visit(node)
@@ -126,12 +139,20 @@ def mutated(source: str, index: int) -> str:
     return ast.unparse(ast.fix_missing_locations(tree))
 
 
-def run(path: Path, tests: Sequence[str], timeout: float, say: Callable[[str], None]) -> dict[str, list[Mutant]]:
+def run(
+    path: Path,
+    tests: Sequence[str],
+    timeout: float,
+    say: Callable[[str], None],
+    only: frozenset[int] | None = None,
+) -> dict[str, list[Mutant]]:
     original = path.read_text(encoding="utf-8")
     outcome: dict[str, list[Mutant]] = {"killed": [], "survived": [], "timeout": []}
     command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly", "-p", "no:cacheprovider", *tests]
     try:
         for mutant in mutants(original):
+            if only is not None and mutant.index not in only:
+                continue
             path.write_text(mutated(original, mutant.index), encoding="utf-8")
             try:
                 done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
@@ -150,8 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("module", type=Path, help="the source file to mutate")
     parser.add_argument("tests", nargs="+", help="pytest arguments selecting the tests that guard it")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per mutant before it counts as timeout")
+    parser.add_argument("--only", default="", help="comma-separated mutant numbers to run (e.g. earlier survivors)")
     args = parser.parse_args(argv)
-    result = run(args.module, args.tests, args.timeout, print)
+    only = frozenset(int(n) for n in args.only.split(",") if n.strip()) if args.only else None
+    result = run(args.module, args.tests, args.timeout, print, only)
     total = sum(len(v) for v in result.values())
     killed = len(result["killed"]) + len(result["timeout"])
     score = 100.0 * killed / total if total else 100.0

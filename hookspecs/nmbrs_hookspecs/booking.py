@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from nmbrs_hookspecs.types import EXPORT_STATUSES, Period, Problem, SentReceipt
 
@@ -47,6 +47,13 @@ def _instance(type_name: str, field_name: str, value: object, expected: type, *,
     accepted: tuple[type, ...] = (int, float) if expected is float else (expected,)
     if not isinstance(value, accepted) or (isinstance(value, bool) and expected is not bool):
         raise TypeError(f"{type_name}.{field_name}={value!r}: expected {expected.__name__}")
+
+
+def _member(type_name: str, field_name: str, value: object, choices: type[StrEnum]) -> Any:
+    options = ", ".join(c.value for c in choices)
+    if not isinstance(value, str) or value not in {c.value for c in choices}:
+        raise _fail(type_name, field_name, value, f"must be one of {options}")
+    return choices(value)
 
 
 class BookingState(StrEnum):
@@ -185,7 +192,7 @@ class BookingRecord:
     def __post_init__(self) -> None:
         _instance("BookingRecord", "run", self.run, RunKey)
         _instance("BookingRecord", "period", self.period, Period)
-        object.__setattr__(self, "state", BookingState(self.state))
+        object.__setattr__(self, "state", _member("BookingRecord", "state", self.state, BookingState))
         _instance("BookingRecord", "intent", self.intent, BookingIntent, optional=True)
         _instance("BookingRecord", "receipt", self.receipt, BookedReceipt, optional=True)
         if self.state is BookingState.INTENDED and self.intent is None:
@@ -225,7 +232,7 @@ class Attempt:
     def __post_init__(self) -> None:
         _text("Attempt", "attempt_id", self.attempt_id)
         _instance("Attempt", "run", self.run, RunKey)
-        object.__setattr__(self, "kind", AttemptKind(self.kind))
+        object.__setattr__(self, "kind", _member("Attempt", "kind", self.kind, AttemptKind))
         _text("Attempt", "actor_id", self.actor_id)
         _instance("Attempt", "started_at", self.started_at, float)
         _instance("Attempt", "finished_at", self.finished_at, float)
@@ -267,7 +274,7 @@ class SentStatus:
     last_attempt: Attempt | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "state", SentState(self.state))
+        object.__setattr__(self, "state", _member("SentStatus", "state", self.state, SentState))
 
 
 def sent_receipt_of(record: BookingRecord) -> SentReceipt:

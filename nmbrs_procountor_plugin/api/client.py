@@ -151,9 +151,10 @@ class ProcountorClient:
         self._tokens = tokens
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
+        self.settle_seconds = SETTLE_SECONDS
+        # What this client asked Procountor, for the attempt history (writes included in requests).
         self.request_count = 0
         self.write_count = 0
-        self.settle_seconds = SETTLE_SECONDS
 
     # ------------------------------------------------------------------ transport
 

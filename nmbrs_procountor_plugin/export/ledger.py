@@ -78,9 +78,10 @@ def confirm(
     found = Confirmed()
     booked: list[BookingRecord] = []
     for record in records:
-        if record.state is BookingState.INTENDED and record.intent is not None:
+        if record.state is BookingState.INTENDED:
+            assert record.intent is not None  # BookingRecord guarantees it
             found.intents[record.period] = record.intent
-        elif record.booked and record.receipt is not None:
+        elif record.booked:
             booked.append(record)
     if not booked:
         return found

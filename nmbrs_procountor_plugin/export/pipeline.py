@@ -90,13 +90,12 @@ class Local:
 
     lines: tuple[IndexedLine, ...]
     problems: tuple[Problem, ...]
-    settings: AccountSettings | None
-    gated: bool
+    settings: AccountSettings | None  # None when a gate or the account's settings stopped it
     documents: Mapping[Period, JournalDocument] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.gated and bool(self.lines) and not blocking(self.problems)
+        return self.settings is not None and bool(self.lines) and not blocking(self.problems)
 
 
 def check_locally(
@@ -113,21 +112,19 @@ def check_locally(
     locale = actor.locale
     gate_problems = check_gates(account, mapping, company, journal, actor, host, sending=sending)
     if gate_problems:
-        return Local((), tuple(gate_problems), None, gated=True)
+        return Local((), tuple(gate_problems), None)
     try:
         settings = AccountSettings.of(account, locale)
     except ProblemError as bad:
-        return Local((), tuple(bad.problems), None, gated=True)
+        return Local((), tuple(bad.problems), None)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if check.lines and not blocking(problems):
         # With invalid lines left out, a period would look unbalanced only because they are missing.
         problems.extend(check_balance(journal, check.lines, locale))
-    if not check.lines and not blocking(problems):
-        problems.append(problem("procountor.journal.empty", locale, field="lines"))
     documents = journal_documents(journal, check.lines) if settings.attach_journal_lines else {}
     problems.extend(oversized(documents.values(), locale))  # refused before anything is sent
-    return Local(tuple(check.lines), tuple(problems), settings, gated=False, documents=documents)
+    return Local(tuple(check.lines), tuple(problems), settings, documents=documents)
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,6 @@ def prepare(
 
     Raises ProcountorError / ProblemError when Procountor cannot be read.
     """
-    journal_ok = bool(lines)
     dates = [receipt_date(journal, period) for period in periods_of(lines)]
     found = run_preflight(
         client,
@@ -167,10 +163,10 @@ def prepare(
         locale=locale,
     )
     drafts: tuple[ReceiptDraft, ...] = ()
-    if journal_ok and not blocking(found.problems):
-        # When pre-flight reported a missing item there is no exact payload to show.
-        with suppress(UnresolvedDimension):
-            drafts = tuple(build_receipts(journal, lines, mapping, settings, found.resolve))
+    # When pre-flight reported a missing item there is no exact payload to show; other problems
+    # (a closed period, say) still leave the payloads for the preview to show.
+    with suppress(UnresolvedDimension):
+        drafts = tuple(build_receipts(journal, lines, mapping, settings, found.resolve))
     return Prepared(drafts, tuple(found.problems))
 
 
@@ -270,7 +266,7 @@ def _preview(
     locale = actor.locale
     local = check_locally(account, mapping, company, journal, actor, host, sending=False)
     problems = list(local.problems)
-    if local.gated or local.settings is None or not local.lines:
+    if local.settings is None or not local.lines:
         return ExportPlan((), tuple(problems))
     attempt = SendContext(recorder.run, recorder, locale, account.username)
     drafts: tuple[ReceiptDraft, ...] = ()
@@ -441,7 +437,7 @@ def _export(
 ) -> ExportResult:
     locale = actor.locale
     local = check_locally(account, mapping, company, journal, actor, host, sending=True)
-    if local.gated or local.settings is None or not local.lines:
+    if local.settings is None or not local.lines:
         return result((), local.problems, new=0, tried_to_write=False)
     attempt = SendContext(recorder.run, recorder, locale, account.username)
     if not local.ok:

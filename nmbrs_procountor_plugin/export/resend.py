@@ -82,8 +82,8 @@ def payload_digest(receipt: Mapping[str, Any]) -> str:
     rows = sorted(
         json.dumps(
             [
-                str(row.get("account") or ""),
-                format(Decimal(str(row.get("accountingValue", 0))).quantize(_CENTS), "f"),
+                str(row["account"]),
+                format(Decimal(str(row["accountingValue"])).quantize(_CENTS), "f"),
                 str(row.get("description") or ""),
                 sorted(
                     (
