@@ -8,15 +8,18 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
 
 from nmbrs_hookspecs.host import ReferenceHost
-from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig
+from nmbrs_hookspecs.limiter import BucketRequestLimiter, SqliteLimiterStore
+from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig, RequestRate
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
+from nmbrs_procountor_plugin.api.pacing import Pacer
 
 if TYPE_CHECKING:
     from procountor_sandbox import Sandbox
@@ -54,6 +57,14 @@ def sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
     yield make
     for sb in started:
         sb.stop()
+
+
+@pytest.fixture
+def pacer(tmp_path: Path) -> Iterator[Pacer]:
+    """A pacer on the reference host's SQLite limiter, for clients made without a host."""
+    limiter = BucketRequestLimiter(SqliteLimiterStore(tmp_path / "limiter.sqlite3"))
+    yield Pacer(limiter, RequestRate("tests:procountor-client", 20))
+    limiter.close()
 
 
 def provider_config_for(sb: Sandbox) -> ProviderConfig:

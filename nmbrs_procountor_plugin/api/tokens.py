@@ -35,10 +35,11 @@ from requests.adapters import HTTPAdapter
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.types import IntegrationAccount, ProviderConfig
-from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, retry_policy
+from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, retry_after, retry_policy
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
+from nmbrs_procountor_plugin.api.pacing import Pacer
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY, METHOD_LOGIN
 
@@ -86,9 +87,10 @@ class TokenRefused(Exception):
 class TokenEndpoint:
     """Procountor's ``/api/oauth/token`` through authlib, with Procountor's transport rules."""
 
-    def __init__(self, config: ProviderConfig, urls: Endpoints, *, clock: Clock = time.time) -> None:
+    def __init__(self, config: ProviderConfig, urls: Endpoints, *, pacer: Pacer, clock: Clock = time.time) -> None:
         self._config = config
         self._urls = urls
+        self._pacer = pacer
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -106,11 +108,20 @@ class TokenEndpoint:
             redirect_uri=self._config.redirect_uri,
             token_endpoint=self._urls.token,
         )
-        # POSTs are retried only on 429 or when the connection never opened (see client.py).
-        adapter = HTTPAdapter(max_retries=retry_policy(2))
+        # POSTs are retried only on 429 or when the connection never opened (see client.py);
+        # the token endpoint counts against the client's limit, so retries wait on the pacer too.
+        adapter = HTTPAdapter(max_retries=retry_policy(2, self._pacer))
         session.mount("https://", adapter)
         session.mount("http://", adapter)
+        for hook in ("access_token_response", "refresh_token_response"):
+            session.register_compliance_hook(hook, self._note_refusal)
         return session
+
+    def _note_refusal(self, response: requests.Response) -> requests.Response:
+        """A 429 left after the retries still pauses every worker of the client."""
+        if response.status_code == 429:
+            self._pacer.refused(retry_after(response))
+        return response
 
     def exchange_code(self, code: str) -> IssuedToken:
         """The authorization-code grant; the session's redirect_uri is sent again, as required."""
@@ -144,6 +155,7 @@ class TokenEndpoint:
 
     def _call(self, action: Callable[[OAuth2Session], Mapping[str, Any]]) -> IssuedToken:
         session = self._session()
+        self._pacer.wait()
         try:
             token = action(session)
         except OAuthError as exc:

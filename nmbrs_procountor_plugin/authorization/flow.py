@@ -35,6 +35,7 @@ from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, ProcountorClient
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints, endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError, ProcountorError, ProcountorUnavailable
+from nmbrs_procountor_plugin.api.pacing import Pacer, pacer_for
 from nmbrs_procountor_plugin.api.tokens import CAS_ATTEMPTS, IssuedToken, TokenEndpoint, TokenRefused, read_record
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY, METHOD_LOGIN, PROVIDER_KEY, AccountSettings
@@ -98,10 +99,11 @@ def authorization_callback(
     _refuse_provider_error(params, actor.locale)
     config = host.provider_config(PROVIDER_KEY)
     urls = endpoints(config, actor.locale)
-    endpoint = TokenEndpoint(config, urls)
+    pacer = pacer_for(host, config, urls)
+    endpoint = TokenEndpoint(config, urls, pacer=pacer)
     method = str(pending.data.get("method") or METHOD_LOGIN)
     issued = _issue(account, actor, params, endpoint, method)
-    company = _read_company(urls, issued, actor.locale, config.timeout_seconds)
+    company = _read_company(urls, issued, actor.locale, config.timeout_seconds, pacer)
     record = TokenRecord(
         method=method,
         access_token=issued.access_token,
@@ -111,12 +113,12 @@ def authorization_callback(
         company_name=str(company["name"]),
         business_id=_business_id(company),
     )
-    _refuse_company_switch(account, record, host, actor.locale, urls.logout, config.timeout_seconds)
+    _refuse_company_switch(account, record, host, actor.locale, urls.logout, config.timeout_seconds, pacer)
     previous, _ = read_record(host, account.id)
     _store(host, account, record, actor.locale)
     if previous is not None and previous.access_token != record.access_token:
         # The replaced grant would otherwise stay usable at Procountor until it expires.
-        _end_grant(account, previous.access_token, urls.logout, config.timeout_seconds)
+        _end_grant(account, previous.access_token, urls.logout, config.timeout_seconds, pacer)
     log.info("procountor account %s authorized for company %s", account.id, record.company_id)
     return _status(account, record, actor.locale)
 
@@ -197,9 +199,9 @@ class _JustIssued:
         return None
 
 
-def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float) -> dict[str, Any]:
+def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float, pacer: Pacer) -> dict[str, Any]:
     """The company the admin chose on the login page (one authorization is one company)."""
-    client = ProcountorClient(urls.api, _JustIssued(issued.access_token, locale), timeout=timeout)
+    client = ProcountorClient(urls.api, _JustIssued(issued.access_token, locale), timeout=timeout, pacer=pacer)
     try:
         company = client.company()
     except ProcountorUnavailable as exc:
@@ -230,7 +232,13 @@ def _business_id(company: Mapping[str, Any]) -> str:
 
 
 def _refuse_company_switch(
-    account: IntegrationAccount, record: TokenRecord, host: PluginHost, locale: str, logout_url: str, timeout: float
+    account: IntegrationAccount,
+    record: TokenRecord,
+    host: PluginHost,
+    locale: str,
+    logout_url: str,
+    timeout: float,
+    pacer: Pacer,
 ) -> None:
     """Keep an account on the company its mappings point to.
 
@@ -242,7 +250,7 @@ def _refuse_company_switch(
     mapped = {m.administration_id for m in host.mappings.for_account(account.id)}
     if not mapped or record.company_id in mapped:
         return
-    _end_grant(account, record.access_token, logout_url, timeout)
+    _end_grant(account, record.access_token, logout_url, timeout, pacer)
     raise ProblemError(
         [
             problem(
@@ -257,8 +265,9 @@ def _refuse_company_switch(
     )
 
 
-def _post_logout(logout_url: str, access_token: str, timeout: float) -> requests.Response:
+def _post_logout(logout_url: str, access_token: str, timeout: float, pacer: Pacer) -> requests.Response:
     """``POST /logout`` (at the host root) with a short read timeout: removal must not hang."""
+    pacer.wait()  # a logout counts against the client's limit like any other call
     return requests.post(
         logout_url,
         headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
@@ -266,10 +275,10 @@ def _post_logout(logout_url: str, access_token: str, timeout: float) -> requests
     )
 
 
-def _end_grant(account: IntegrationAccount, access_token: str, logout_url: str, timeout: float) -> None:
+def _end_grant(account: IntegrationAccount, access_token: str, logout_url: str, timeout: float, pacer: Pacer) -> None:
     """Log a grant out at Procountor, best effort: a failure is logged, never raised."""
     try:
-        _post_logout(logout_url, access_token, timeout)
+        _post_logout(logout_url, access_token, timeout, pacer)
     except requests.exceptions.RequestException as exc:
         _warn_logout_failed(account, type(exc).__name__)
 
@@ -343,7 +352,8 @@ def _logout(account: IntegrationAccount, host: PluginHost) -> None:
 
         # A valid token is needed to end the whole grant (refresh token included) at Procountor.
         token = token_source(account, host, None, record).access_token()
-        response = _post_logout(endpoints(config).logout, token, config.timeout_seconds)
+        urls = endpoints(config)
+        response = _post_logout(urls.logout, token, config.timeout_seconds, pacer_for(host, config, urls))
     except (ProblemError, ProcountorError, requests.exceptions.RequestException) as exc:
         _warn_logout_failed(account, _failure(exc))
         return
