@@ -89,9 +89,7 @@ def test_every_request_procountor_sees_was_admitted_by_the_hosts_limiter(
     """API-key authorization, an export with a retried 500 and 429, and the logout at removal."""
     counting = _limited_host(host)
     key = sandbox.issue_api_key(DEMO_USER, COMPANY_1)
-    account = host.create_account(
-        admin, "procountor", "paced", {"authorization_method": "api_key", "api_key": key}
-    )
+    account = host.create_account(admin, "procountor", "paced", {"authorization_method": "api_key", "api_key": key})
     state = dict(parse_qsl(urlsplit(host.authorization_url(admin, account.id)).query))["state"]
     assert host.authorization_callback(admin, account.id, {"state": state}).state == "authorized"
     host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), DIMENSIONS), COMPANY)
