@@ -47,9 +47,10 @@ class LocalRedis:
         self.port = _free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._log = (workdir / "redis.log").open("wb")
-        self._process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(workdir)]
-            + ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"],
+        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(workdir)]
+        command += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"]
+        self._process = subprocess.Popen(  # noqa: S603 - the installed redis-server, fixed arguments
+            command,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -1,0 +1,391 @@
+"""``nmbrs-procountor month-end``: a bureau's whole month-end through real worker processes.
+
+The runner starts the embedded sandbox (rate limit on) with one company per account, authorizes and
+maps the accounts through the reference host, starts a Celery worker with ``--workers`` processes,
+enqueues one export per journal and waits, drawing a progress bar. ``--kill-a-worker`` SIGKILLs the
+worker process of an export that has booked its first receipt but not its second. The summary
+counts what the host recorded and what the sandbox saw: statuses, requests, 429s, the request rate
+against the limit, and duplicates (periods the sandbox holds more than once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final, TextIO
+
+from celery.result import AsyncResult
+
+from nmbrs_hookspecs.errors import LimiterUnavailable
+from nmbrs_hookspecs.limiter import RedisLimiterStore, shown_url
+from nmbrs_procountor_devtools.month_end import bureau, queue
+from procountor_sandbox import Sandbox, SandboxConfig
+
+SANDBOX_LIMIT_PER_SECOND: Final = 20.0
+POLL_SECONDS: Final = 0.05
+WORKER_STOP_SECONDS: Final = 20.0
+STATUSES: Final = ("sent", "already_sent", "partially_sent", "blocked", "failed")
+
+
+class MonthEndError(Exception):
+    """The run cannot go on (e.g. its Redis is unreachable); the message says what and where."""
+
+
+@dataclass(frozen=True)
+class MonthEndOptions:
+    journals: int = 200
+    accounts: int = 20
+    workers: int = 8
+    redis_url: str | None = None
+    kill_a_worker: bool = False
+    state_dir: Path | None = None  # kept between runs: a rerun finishes what an interrupted run left
+
+    def __post_init__(self) -> None:
+        for name, low, high in (("journals", 1, 10_000), ("accounts", 1, 1000), ("workers", 1, 64)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValueError(f"--{name}={value!r}: must be a whole number in [{low}, {high}]")
+        if self.accounts > self.journals:
+            raise ValueError(f"--accounts={self.accounts}: more accounts than --journals={self.journals}")
+        if self.redis_url is not None and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"--redis={shown_url(self.redis_url)!r}: expected a redis:// URL")
+
+
+@dataclass
+class MonthEndSummary:
+    journals: int
+    accounts: int
+    workers: int
+    queue: str
+    statuses: Counter[str] = field(default_factory=Counter)
+    lost: int = 0  # tasks that ended without an export result (their error is in ``errors``)
+    requests: int = 0
+    too_many_requests: int = 0
+    seconds: float = 0.0
+    requests_per_second: float = 0.0
+    limit_per_second: float = SANDBOX_LIMIT_PER_SECOND
+    duplicates: int = 0
+    killed_worker: dict[str, Any] | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def limit_used(self) -> float:
+        return self.requests_per_second / self.limit_per_second
+
+    @property
+    def complete(self) -> bool:
+        """Every journal booked (now or before), and no period twice."""
+        done = self.statuses["sent"] + self.statuses["already_sent"]
+        return done == self.journals and self.duplicates == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **{status: self.statuses[status] for status in STATUSES},
+            "lost": self.lost,
+            "requests": self.requests,
+            "429s": self.too_many_requests,
+            "requests_per_second": round(self.requests_per_second, 2),
+            "limit_per_second": self.limit_per_second,
+            "limit_used": round(self.limit_used, 3),
+            "duplicates": self.duplicates,
+            "seconds": round(self.seconds, 2),
+            "journals": self.journals,
+            "accounts": self.accounts,
+            "workers": self.workers,
+            "queue": self.queue,
+            "killed_worker": self.killed_worker,
+            "errors": self.errors,
+        }
+
+    def render(self, out: TextIO) -> None:
+        s = self.statuses
+        print(
+            f"Month-end: {self.journals} journals, {self.accounts} accounts, {self.workers} workers ({self.queue})",
+            file=out,
+        )
+        print(
+            f"sent {s['sent']} · already sent {s['already_sent']} · partially sent {s['partially_sent']} · "
+            f"blocked {s['blocked']} · failed {s['failed'] + self.lost}",
+            file=out,
+        )
+        print(
+            f"requests {self.requests} · 429s {self.too_many_requests} · {self.requests_per_second:.1f} requests/s "
+            f"of {self.limit_per_second:g}/s allowed ({self.limit_used:.0%}) · {self.seconds:.1f} s",
+            file=out,
+        )
+        print(f"duplicates {self.duplicates} (periods the sandbox holds more than once)", file=out)
+        if self.killed_worker:
+            k = self.killed_worker
+            print(
+                f"killed worker pid {k['pid']} (SIGKILL) while '{k['journal']}' had {k['receipts_before_kill']} of "
+                f"{k['receipts_planned']} receipts booked; the queue ran it again: {k['finished_as']}",
+                file=out,
+            )
+        for error in self.errors:
+            print(f"error: {error}", file=out)
+
+
+def _check_redis(url: str) -> None:
+    try:
+        RedisLimiterStore(url).close()
+    except LimiterUnavailable as exc:
+        raise MonthEndError(str(exc)) from None
+
+
+def _sandbox(options: MonthEndOptions, state: Path) -> Sandbox:
+    keep = options.state_dir is not None
+    return Sandbox(
+        SandboxConfig(
+            bureau_companies=options.accounts,
+            rate_limit_per_second=SANDBOX_LIMIT_PER_SECOND,
+            state_file=state / "sandbox.json" if keep else None,
+        )
+    )
+
+
+@contextlib.contextmanager
+def _worker(settings_file: Path, workers: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A Celery worker (one main process, ``workers`` pool processes), stopped and reaped at the end."""
+    env = {**os.environ, queue.SETTINGS_ENV: str(settings_file), "C_FORCE_ROOT": "1"}
+    command = [sys.executable, "-m", "celery", "-A", queue.__name__, "worker", "--pool", "prefork"]
+    command += ["--concurrency", str(workers), "--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
+    command += ["--without-heartbeat", "--hostname", f"month-end-{os.getpid()}@%h"]
+    with log.open("ab") as sink:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments, no shell
+            command, env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Warm shutdown (running exports finish), then the whole process group if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=WORKER_STOP_SECONDS)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # the pool processes this worker started, if any are left
+    process.wait()
+
+
+class _Progress:
+    """A one-line progress bar on a terminal (nothing on a pipe, so logs and --json stay clean)."""
+
+    def __init__(self, out: TextIO | None, total: int) -> None:
+        self._out = out if out is not None and out.isatty() else None
+        self._total = total
+        self._shown = 0.0
+
+    def show(self, done: int, statuses: Counter[str], requests: int, too_many: int, rate: float) -> None:
+        if self._out is None or (time.monotonic() - self._shown < 0.2 and done < self._total):
+            return
+        self._shown = time.monotonic()
+        width = 30
+        filled = width * done // self._total
+        bar = "#" * filled + "." * (width - filled)
+        self._out.write(
+            f"\r[{bar}] {done}/{self._total} sent {statuses['sent']} · failed {statuses['failed']} · "
+            f"requests {requests} · 429s {too_many} · {rate:.1f}/s "
+        )
+        self._out.flush()
+
+    def end(self) -> None:
+        if self._out is not None:
+            self._out.write("\n")
+            self._out.flush()
+
+
+def _rate(times: list[float]) -> float:
+    if len(times) < 2:
+        return 0.0
+    return len(times) / max(times[-1] - times[0], 1e-9)
+
+
+def run(options: MonthEndOptions, progress: TextIO | None = None) -> MonthEndSummary:
+    """Run the month-end; MonthEndError when it cannot go on (the state is kept for a rerun)."""
+    if options.redis_url:
+        _check_redis(options.redis_url)
+    own_dir = options.state_dir is None
+    state = Path(tempfile.mkdtemp(prefix="nmbrs-month-end-")) if own_dir else Path(options.state_dir or ".")
+    state.mkdir(parents=True, exist_ok=True)
+    failed = False
+    try:
+        return _run(options, state, progress)
+    except MonthEndError:
+        failed = True
+        raise
+    finally:
+        if own_dir and not failed:
+            shutil.rmtree(state, ignore_errors=True)
+
+
+def _run(options: MonthEndOptions, state: Path, progress: TextIO | None) -> MonthEndSummary:
+    year = date.today().year
+    summary = MonthEndSummary(
+        options.journals, options.accounts, options.workers, "celery/redis" if options.redis_url else "celery/sqlite"
+    )
+    with _sandbox(options, state) as sandbox:
+        settings = queue.RunSettings(
+            state_dir=str(state),
+            provider={
+                "client_id": sandbox.client_id,
+                "client_secret": sandbox.client_secret,
+                "redirect_uri": sandbox.redirect_uri,
+                "environment": "custom",
+                "base_url": sandbox.base_url,
+                "timeout_seconds": 30,
+            },
+            year=year,
+            redis_url=options.redis_url,
+        )
+        settings_file = state / "settings.json"
+        settings.save(settings_file)
+        host = settings.host()
+        try:
+            bureau.prepare(host, sandbox, options.accounts)
+        except LimiterUnavailable as exc:
+            raise MonthEndError(str(exc)) from None
+        finally:
+            host.close()
+        sandbox.clear_request_log()
+        queue.configure(settings)
+        work = bureau.tasks(options.journals, options.accounts)
+        started = time.monotonic()
+        with _worker(settings_file, options.workers, state / "worker.log"):
+            try:
+                outcomes = _wait(options, sandbox, work, year, summary, progress)
+            except (OSError, LimiterUnavailable) as exc:
+                raise MonthEndError(_gone(options, state, exc)) from None
+            except Exception as exc:  # kombu / redis-py raise their own connection errors
+                if options.redis_url and "connect" in type(exc).__name__.lower() + str(exc).lower():
+                    raise MonthEndError(_gone(options, state, exc)) from None
+                raise
+        summary.seconds = time.monotonic() - started
+        for outcome in outcomes:
+            if isinstance(outcome, dict):
+                summary.statuses[str(outcome["status"])] += 1
+            else:
+                summary.lost += 1
+                summary.errors.append(outcome)
+        seen = sandbox.request_log
+        times = sorted(r.at for r in seen)
+        summary.requests = len(seen)
+        summary.too_many_requests = sum(1 for r in seen if r.status == 429)
+        summary.requests_per_second = _rate(times)
+        summary.duplicates = bureau.duplicates(sandbox, options.accounts)
+    return summary
+
+
+def _gone(options: MonthEndOptions, state: Path, exc: BaseException) -> str:
+    where = f"Redis at {shown_url(options.redis_url)}" if options.redis_url else "the queue's SQLite files"
+    return (
+        f"the month-end run stopped: {where} cannot be reached ({type(exc).__name__}). Nothing is left half sent: "
+        f"bring it back and rerun with --state {state} (exports already booked are recognised, none twice)."
+    )
+
+
+def _wait(
+    options: MonthEndOptions,
+    sandbox: Sandbox,
+    work: list[bureau.Task],
+    year: int,
+    summary: MonthEndSummary,
+    progress_out: TextIO | None,
+) -> list[dict[str, Any] | str]:
+    results = [queue.export_journal.apply_async((t.account, t.journal, year)) for t in work]
+    outcomes: dict[int, dict[str, Any] | str] = {}
+    statuses: Counter[str] = Counter()
+    bar = _Progress(progress_out, len(work))
+    deadline = time.monotonic() + 60 + 5 * len(work)
+    kill_pending = options.kill_a_worker
+    while len(outcomes) < len(work):
+        if time.monotonic() > deadline:
+            raise MonthEndError(f"the month-end run did not finish in time: {len(outcomes)} of {len(work)} done")
+        for index, result in enumerate(results):
+            if index not in outcomes and result.ready():
+                outcomes[index] = _outcome(result)
+                if isinstance(outcomes[index], dict):
+                    statuses[str(outcomes[index]["status"])] += 1  # type: ignore[index]
+        if kill_pending:
+            summary.killed_worker = _kill_mid_export(sandbox, work, results, outcomes, year)
+            kill_pending = summary.killed_worker is None
+        seen = sandbox.request_log
+        bar.show(
+            len(outcomes), statuses, len(seen), sum(1 for r in seen if r.status == 429), _rate([r.at for r in seen])
+        )
+        time.sleep(POLL_SECONDS)
+    bar.end()
+    if summary.killed_worker is not None:
+        again = outcomes[int(summary.killed_worker.pop("task"))]
+        summary.killed_worker["finished_as"] = again["status"] if isinstance(again, dict) else "lost"
+    return [outcomes[i] for i in range(len(work))]
+
+
+def _outcome(result: AsyncResult) -> dict[str, Any] | str:
+    if result.successful():
+        value = result.result
+        return value if isinstance(value, dict) else f"task {result.id}: unexpected answer {value!r}"
+    return f"task {result.id}: {type(result.result).__name__}: {result.result}"
+
+
+def _kill_mid_export(
+    sandbox: Sandbox,
+    work: list[bureau.Task],
+    results: list[AsyncResult],
+    outcomes: dict[int, Any],
+    year: int,
+) -> dict[str, Any] | None:
+    """SIGKILL the worker of an export that has booked some but not all of its receipts."""
+    for index, task in enumerate(work):
+        if index in outcomes:
+            continue
+        planned = len({line.period for line in bureau.journal(task, year).lines})
+        booked = bureau.booked(sandbox, task, year)
+        if not 0 < booked < planned:
+            continue
+        result = results[index]
+        info = result.info if result.state == "STARTED" else None
+        pid = info.get("pid") if isinstance(info, dict) else None
+        if not isinstance(pid, int):
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+            return {
+                "task": index,
+                "pid": pid,
+                "journal": bureau.journal(task, year).reference,
+                "account": bureau.username(task.account),
+                "receipts_before_kill": booked,
+                "receipts_planned": planned,
+            }
+    return None
+
+
+def main(options: MonthEndOptions, as_json: bool, out: TextIO | None = None) -> int:
+    """The command: 0 when every journal is booked exactly once, 1 when not, 2 when the run stopped."""
+    out = out or sys.stdout
+    try:
+        summary = run(options, progress=sys.stderr)
+    except MonthEndError as exc:
+        print(f"nmbrs-procountor month-end: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False, indent=2), file=out)
+    else:
+        summary.render(out)
+    return 0 if summary.complete else 1
