@@ -46,10 +46,15 @@ class LocalRedis:
     def __init__(self, binary: str, workdir: Path) -> None:
         self.port = _free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._log = (workdir / "redis.log").open("wb")
-        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(workdir)]
+        self._binary = binary
+        self._workdir = workdir
+        self._log = (workdir / "redis.log").open("ab")
+        self._process = self._start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        command = [self._binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self._workdir)]
         command += ["--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes"]
-        self._process = subprocess.Popen(  # noqa: S603 - the installed redis-server, fixed arguments
+        process = subprocess.Popen(  # noqa: S603 - the installed redis-server, fixed arguments
             command,
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -57,10 +62,21 @@ class LocalRedis:
         )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while not _answers_ping(self.port):
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"redis-server did not start on 127.0.0.1:{self.port} (see {workdir}/redis.log)")
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                self._log.close()
+                raise RuntimeError(f"redis-server did not start on 127.0.0.1:{self.port} (see {self._workdir})")
             time.sleep(0.05)
+        return process
+
+    def restart(self) -> None:
+        """Bring a stopped server back on the same port (empty: it keeps nothing on disk)."""
+        if self._process.poll() is None:
+            return
+        if self._log.closed:
+            self._log = (self._workdir / "redis.log").open("ab")
+        self._process = self._start()
 
     @property
     def running(self) -> bool:

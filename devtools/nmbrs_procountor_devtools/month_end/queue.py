@@ -82,36 +82,42 @@ class RunSettings:
         return cls(**json.loads(path.read_text(encoding="utf-8")))
 
 
-app = Celery("nmbrs-month-end")
-
-
-def configure(settings: RunSettings) -> Celery:
-    """Point the app at the run's broker and result store (SQLite files, or the Redis)."""
+def celery_settings(settings: RunSettings) -> dict[str, Any]:
+    """The run's broker and result store (SQLite files, or the Redis), and how tasks are acknowledged."""
     state = Path(settings.state_dir)
     if settings.redis_url:
         broker, backend = settings.redis_url, settings.redis_url
     else:
         broker = f"nmbrs-sqlite+sqlite:///{state / 'broker.sqlite3'}"
         backend = f"db+sqlite:///{state / 'results.sqlite3'}"
-    app.conf.update(
-        broker_url=broker,
-        result_backend=backend,
-        task_acks_late=True,  # acknowledged when done, not when taken: a killed worker's task stays queued
-        task_reject_on_worker_lost=True,  # ...and goes back to the queue at once when its process dies
-        worker_prefetch_multiplier=1,  # no worker hoards tasks another could run
-        task_track_started=True,  # STARTED carries the worker's pid (what --kill-a-worker kills)
-        worker_lost_wait=1.0,  # how long billiard waits for a killed process's result before requeueing
-        broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS} if settings.redis_url else {},
-        worker_hijack_root_logger=False,
-        result_expires=None,
-    )
-    return app
+    return {
+        "broker_url": broker,
+        "result_backend": backend,
+        "task_acks_late": True,  # acknowledged when done, not when taken: a killed worker's task stays queued
+        "task_reject_on_worker_lost": True,  # ...and goes back to the queue at once when its process dies
+        "worker_prefetch_multiplier": 1,  # no worker hoards tasks another could run
+        "task_track_started": True,  # STARTED carries the worker's pid (what --kill-a-worker kills)
+        "worker_lost_wait": 1.0,  # how long billiard waits for a killed process's result before requeueing
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS} if settings.redis_url else {},
+        "worker_hijack_root_logger": False,
+        "result_expires": None,
+    }
+
+
+def producer(settings: RunSettings) -> Celery:
+    """A fresh app for the runner's side (each run its own broker and results; Celery caches both)."""
+    sender = Celery("nmbrs-month-end-runner")
+    sender.conf.update(celery_settings(settings))
+    return sender
+
+
+app = Celery("nmbrs-month-end")  # the workers' app: ``celery -A nmbrs_procountor_devtools.month_end.queue``
 
 
 _settings_file = os.environ.get(SETTINGS_ENV)
 if _settings_file:  # a worker process: the run's settings come from the file the runner wrote
-    configure(RunSettings.load(Path(_settings_file)))
+    app.conf.update(celery_settings(RunSettings.load(Path(_settings_file))))
 
 _host: ReferenceHost | None = None
 

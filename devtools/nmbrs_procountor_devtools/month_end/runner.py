@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from celery import Celery
 from celery.result import AsyncResult
 
 from nmbrs_hookspecs.errors import LimiterUnavailable
@@ -35,7 +36,7 @@ from procountor_sandbox import Sandbox, SandboxConfig
 
 SANDBOX_LIMIT_PER_SECOND: Final = 20.0
 POLL_SECONDS: Final = 0.05
-WORKER_STOP_SECONDS: Final = 20.0
+WORKER_STOP_SECONDS: Final = 10.0
 STATUSES: Final = ("sent", "already_sent", "partially_sent", "blocked", "failed")
 
 
@@ -263,12 +264,12 @@ def _run(options: MonthEndOptions, state: Path, progress: TextIO | None) -> Mont
         finally:
             host.close()
         sandbox.clear_request_log()
-        queue.configure(settings)
+        sender = queue.producer(settings)
         work = bureau.tasks(options.journals, options.accounts)
         started = time.monotonic()
-        with _worker(settings_file, options.workers, state / "worker.log"):
+        with _worker(settings_file, options.workers, state / "worker.log"), contextlib.closing(sender):
             try:
-                outcomes = _wait(options, sandbox, work, year, summary, progress)
+                outcomes = _wait(sender, options, sandbox, work, year, summary, progress)
             except (OSError, LimiterUnavailable) as exc:
                 raise MonthEndError(_gone(options, state, exc)) from None
             except Exception as exc:  # kombu / redis-py raise their own connection errors
@@ -300,6 +301,7 @@ def _gone(options: MonthEndOptions, state: Path, exc: BaseException) -> str:
 
 
 def _wait(
+    sender: Celery,
     options: MonthEndOptions,
     sandbox: Sandbox,
     work: list[bureau.Task],
@@ -307,7 +309,26 @@ def _wait(
     summary: MonthEndSummary,
     progress_out: TextIO | None,
 ) -> list[dict[str, Any] | str]:
-    results = [queue.export_journal.apply_async((t.account, t.journal, year)) for t in work]
+    results = [sender.send_task(queue.TASK_NAME, (t.account, t.journal, year)) for t in work]
+    try:
+        return _collect(options, sandbox, work, results, year, summary, progress_out)
+    except BaseException:
+        for result in results:  # the result store is gone: let go of the results without a word to it
+            with contextlib.suppress(Exception):
+                result.backend.remove_pending_result(result)
+            result.backend = None
+        raise
+
+
+def _collect(
+    options: MonthEndOptions,
+    sandbox: Sandbox,
+    work: list[bureau.Task],
+    results: list[AsyncResult],
+    year: int,
+    summary: MonthEndSummary,
+    progress_out: TextIO | None,
+) -> list[dict[str, Any] | str]:
     outcomes: dict[int, dict[str, Any] | str] = {}
     statuses: Counter[str] = Counter()
     bar = _Progress(progress_out, len(work))
