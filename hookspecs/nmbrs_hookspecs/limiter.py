@@ -10,19 +10,23 @@ suspended for every customer. The window and the count live in one place every w
 
 Both keep the window with pyrate-limiter's buckets (a sliding-window log: the bucket stores one
 timestamp per request and admits a request only while fewer than ``requests`` lie in the last
-``per_seconds``). Two of the library's behaviours are worked around here, on purpose:
+``per_seconds``). Three of the library's behaviours are worked around here, on purpose (each was
+seen as a 429 from the sandbox with several worker processes):
 
 * its blocking ``Limiter.try_acquire`` re-tries with ``item.timestamp += planned sleep`` instead
-  of reading the clock again. A worker that oversleeps (a loaded machine) stamps its request
-  earlier than it really went out, and the Redis bucket counts only ``window_start..now``, so
-  requests stamped *later* by other processes are not counted at all: over-admission across
-  processes. :meth:`BucketRequestLimiter.acquire` therefore takes a fresh timestamp on every try;
-* the Redis bucket stamps requests with the worker's own clock. Machines whose clocks disagree
-  would each see a different window, so the Redis store stamps with the Redis server's ``TIME``.
+  of reading the clock again, so a worker that oversleeps stamps its request earlier than it went
+  out. :meth:`BucketRequestLimiter.acquire` takes a fresh timestamp on every try instead;
+* the Redis bucket's script counts only ``window_start..now``: a request another worker stamped a
+  moment *later* but stored first is not counted, and one extra request slips through per race.
+  The Redis store runs the same script counting up to ``+inf``;
+* the Redis bucket stamps requests with the worker's own clock; machines whose clocks disagree
+  would see different windows, so the Redis store stamps with the Redis server's ``TIME``.
 
-A request is stamped when it is admitted, and reaches the provider a little later; the delay
+A request is stamped when it is admitted and reaches the provider a little later; the delay
 varies (connection set-up, a busy machine), so two requests a window apart here may arrive less
-than a window apart there. ``margin_seconds`` widens the window by that much to absorb it.
+than a window apart there. ``margin_seconds`` widens the window by that much, and a second window
+of a quarter of the requests per quarter of the time keeps an early burst from coming back as a
+burst one window later.
 
 The shared pause: a provider's ``429`` with ``Retry-After`` says the *client* is over its limit,
 so every worker must hold back, not just the one that was refused. :meth:`pause` writes "paused
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import sqlite3
 import threading
@@ -45,7 +50,7 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 from filelock import FileLock
 from pyrate_limiter import AbstractBucket, Rate, RateItem, SQLiteBucket
-from pyrate_limiter.buckets.redis_bucket import RedisBucket
+from pyrate_limiter.buckets.redis_bucket import LuaScript, RedisBucket
 
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.types import RequestRate
@@ -55,8 +60,8 @@ LEAK_EVERY_SECONDS: Final = 2.0
 REDIS_TIMEOUT_SECONDS: Final = 5.0
 
 
-def _digest(rate: RequestRate, window_ms: int) -> str:
-    text = f"{rate.key}\0{rate.requests}\0{window_ms}"
+def _digest(key: str, rates: list[Rate]) -> str:
+    text = "\0".join([key, *(f"{r.limit}/{r.interval}" for r in rates)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
@@ -67,8 +72,8 @@ def _pause_digest(key: str) -> str:
 class LimiterStore(Protocol):
     """Where the windows and the pauses of all workers live."""
 
-    def bucket(self, rate: Rate, name: str) -> AbstractBucket:
-        """The shared bucket ``name`` (created on first use) counting under ``rate``."""
+    def bucket(self, rates: list[Rate], name: str) -> AbstractBucket:
+        """The shared bucket ``name`` (created on first use) counting under every one of ``rates``."""
         ...
 
     def guard(self, bucket: AbstractBucket) -> contextlib.AbstractContextManager[Any]:
@@ -105,14 +110,12 @@ class SqliteLimiterStore:
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30, isolation_level=None)
 
-    def bucket(self, rate: Rate, name: str) -> AbstractBucket:
+    def bucket(self, rates: list[Rate], name: str) -> AbstractBucket:
         with self._lock:
             bucket = self._buckets.get(name)
             if bucket is None:
                 # One table per bucket: the library counts every row of a table, whatever its name.
-                bucket = SQLiteBucket.init_from_file(
-                    [rate], table=f"rate_{name}", db_path=self.path, use_file_lock=True
-                )
+                bucket = SQLiteBucket.init_from_file(rates, table=f"rate_{name}", db_path=self.path, use_file_lock=True)
                 self._buckets[name] = bucket
             return bucket
 
@@ -140,12 +143,25 @@ class SqliteLimiterStore:
             self._buckets.clear()
 
 
+_BOUNDED_COUNT = "redis.call('ZCOUNT', bucket, window_start, now)"
+if _BOUNDED_COUNT not in LuaScript.PUT_ITEM:  # pragma: no cover - guards a pyrate-limiter upgrade
+    raise ImportError("pyrate-limiter's Redis script changed: review _ServerTimeRedisBucket before upgrading")
+# Count every request since the window's start, including those other workers stamped *later* than
+# this one (they took their timestamp after ours but reached Redis first): the library's script
+# stops at ``now`` and so lets one extra request through for each such race.
+_PUT_ITEM = LuaScript.PUT_ITEM.replace(_BOUNDED_COUNT, "redis.call('ZCOUNT', bucket, window_start, '+inf')")
+
+
 class _ServerTimeRedisBucket(RedisBucket):
-    """A Redis bucket stamped with the Redis server's clock, the one clock every machine shares."""
+    """A Redis bucket stamped with the Redis server's clock and counting races in (see above)."""
 
     def now(self) -> int:
         seconds, micros = cast("tuple[int, int]", self.redis.time())
         return int(seconds) * 1000 + int(micros) // 1000
+
+    @classmethod
+    def init(cls, rates: list[Rate], redis: Any, bucket_key: str, algorithm: Any = None) -> _ServerTimeRedisBucket:
+        return cls(rates, redis, bucket_key, redis.script_load(_PUT_ITEM), algorithm)
 
 
 def shown_url(url: str) -> str:
@@ -183,12 +199,12 @@ class RedisLimiterStore:
         except self._errors as exc:
             raise LimiterUnavailable(f"the request limiter's Redis at {self.url} cannot be reached: {exc}") from None
 
-    def bucket(self, rate: Rate, name: str) -> AbstractBucket:
+    def bucket(self, rates: list[Rate], name: str) -> AbstractBucket:
         with self._lock:
             bucket = self._buckets.get(name)
             if bucket is None:
                 with self.reachable():
-                    bucket = _ServerTimeRedisBucket.init([rate], self._redis, f"{self._prefix}:window:{name}")
+                    bucket = _ServerTimeRedisBucket.init(rates, self._redis, f"{self._prefix}:window:{name}")
                 assert isinstance(bucket, RedisBucket)
                 self._buckets[name] = bucket
             return bucket
@@ -235,8 +251,8 @@ class BucketRequestLimiter:
 
     def acquire(self, rate: RequestRate) -> float:
         waited = 0.0
-        window_ms = int(rate.per_seconds * 1000) + self._margin_ms
-        bucket = self.store.bucket(Rate(rate.requests, window_ms), _digest(rate, window_ms))
+        rates = self.rates(rate)
+        bucket = self.store.bucket(rates, _digest(rate.key, rates))
         while True:
             paused = self.store.paused_for(rate.key)
             if paused > 0:
@@ -248,6 +264,21 @@ class BucketRequestLimiter:
                 return waited
             self._sleep(wait_ms / 1000)
             waited += wait_ms / 1000
+
+    def rates(self, rate: RequestRate) -> list[Rate]:
+        """The windows a request must fit: the provider's (widened by the margin) and its quarter.
+
+        A sliding log alone keeps a burst a burst: 20 requests admitted at once come back as 20 at
+        once one window later, and any of them delayed on the way lands in the provider's next
+        window. The quarter window (a quarter of the requests per quarter of the time) spreads
+        them out, so a delayed request finds room.
+        """
+        window_ms = int(rate.per_seconds * 1000)
+        rates = [Rate(rate.requests, window_ms + self._margin_ms)]
+        if rate.requests >= 4:
+            quarter = Rate(math.ceil(rate.requests / 4), (window_ms + self._margin_ms) // 4)
+            rates.insert(0, quarter)
+        return rates
 
     def _try(self, bucket: AbstractBucket) -> int:
         """Record one request if it fits (0), else the milliseconds until it may."""
