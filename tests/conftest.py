@@ -67,6 +67,16 @@ def pacer(tmp_path: Path) -> Iterator[Pacer]:
     limiter.close()
 
 
+def need_redis_server() -> None:
+    """Skip (with the reason) where redis-server is not installed; on CI, where .ci/run installs it, fail."""
+    from nmbrs_procountor_devtools.redis_server import redis_server_binary
+
+    if redis_server_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing on CI: .ci/run installs Debian's redis-server package")
+        pytest.skip("redis-server is not installed here (Debian: apt-get install redis-server; .ci/run installs it)")
+
+
 def provider_config_for(sb: Sandbox) -> ProviderConfig:
     return ProviderConfig(
         client_id=sb.client_id,

@@ -19,15 +19,15 @@ import redis
 
 from nmbrs_procountor_devtools.month_end import runner
 from nmbrs_procountor_devtools.month_end.runner import MonthEndError, MonthEndOptions
-from nmbrs_procountor_devtools.redis_server import LocalRedis, local_redis, redis_server_binary
+from nmbrs_procountor_devtools.redis_server import LocalRedis, local_redis
+from tests.conftest import need_redis_server
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 def redis_server() -> Iterator[LocalRedis]:
-    if redis_server_binary() is None:
-        pytest.skip("redis-server is not installed here (Debian: apt-get install redis-server; CI installs it)")
+    need_redis_server()
     with local_redis() as server:
         yield server
 

@@ -55,7 +55,7 @@ from pyrate_limiter.buckets.redis_bucket import LuaScript, RedisBucket
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.types import RequestRate
 
-DEFAULT_MARGIN_SECONDS: Final = 0.05
+DEFAULT_MARGIN_SECONDS: Final = 0.075
 LEAK_EVERY_SECONDS: Final = 2.0
 REDIS_TIMEOUT_SECONDS: Final = 5.0
 
