@@ -10,9 +10,17 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.protocols import RequestLimiter
-from nmbrs_hookspecs.types import Actor, AdministrationMapping, DimensionMapping, ProviderConfig, RequestRate
+from nmbrs_hookspecs.types import (
+    Actor,
+    AdministrationMapping,
+    DimensionMapping,
+    IntegrationAccount,
+    ProviderConfig,
+    RequestRate,
+)
 from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
 from nmbrs_procountor_plugin.api.environment import endpoints
 from nmbrs_procountor_plugin.api.pacing import DOCUMENTED_LIMITS, request_rate
@@ -150,3 +158,38 @@ def test_an_export_burst_stays_under_procountors_limit(host: ReferenceHost, sand
     assert len(times) >= 40
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     assert busiest <= 20
+
+
+class GoesAway(CountingLimiter):
+    """The host's limiter whose shared store vanishes after ``admit`` requests."""
+
+    def __init__(self, inner: RequestLimiter, admit: int) -> None:
+        super().__init__(inner)
+        self.admit = admit
+
+    def acquire(self, rate: RequestRate) -> float:
+        if self.admitted >= self.admit:
+            raise LimiterUnavailable("the request limiter's Redis at redis://127.0.0.1:6390/0 cannot be reached")
+        return super().acquire(rate)
+
+
+def test_a_limiter_gone_mid_export_reports_what_was_booked_and_a_rerun_finishes_it(
+    host: ReferenceHost, sandbox: Sandbox, authorized_account: IntegrationAccount, admin: Actor
+) -> None:
+    host.save_mapping(
+        admin, AdministrationMapping(authorized_account.id, COMPANY.id, str(COMPANY_1), DIMENSIONS), COMPANY
+    )
+    working = host.request_limiter
+    sandbox.clear_request_log()
+    host._limiter = GoesAway(working, admit=7)  # the pre-flight reads, then two of six receipts
+    journal = june_run(date.today().year)
+    first = host.export_journal(admin, authorized_account.id, COMPANY, journal)
+    assert first.status == "partially_sent"
+    assert len(first.receipts) == 2
+    assert "procountor.unavailable" in {p.code for p in first.problems}
+    assert len(sandbox.request_log) == 7  # nothing went out uncounted
+
+    host._limiter = working  # the limiter is back: the rerun books the rest, nothing twice
+    again = host.export_journal(admin, authorized_account.id, COMPANY, journal)
+    assert again.status == "sent"
+    assert len(sandbox.receipts(COMPANY_1)) == 6

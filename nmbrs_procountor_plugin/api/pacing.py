@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.protocols import PluginHost, RequestLimiter
 from nmbrs_hookspecs.types import ProviderConfig, RequestRate
 from nmbrs_procountor_plugin.api.environment import Endpoints
+from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
 
 # The documented limit per environment (docs/procountor-api.md §6). Both copies of the page give
 # 20/s for the test server; only one gives 60/s for production, so 20 is the safe default and a
@@ -42,12 +44,23 @@ class Pacer:
     rate: RequestRate
 
     def wait(self) -> float:
-        """Block until the next request to Procountor may go out; the seconds waited."""
-        return self.limiter.acquire(self.rate)
+        """Block until the next request to Procountor may go out; the seconds waited.
+
+        A limiter the host cannot reach means the request is not sent: that surfaces as
+        :class:`ProcountorUnavailable` (certainly not sent), so an export reports what it booked
+        before and a rerun finishes the rest, as after any other outage.
+        """
+        try:
+            return self.limiter.acquire(self.rate)
+        except LimiterUnavailable as exc:
+            raise ProcountorUnavailable(f"not sent: {exc}", uncertain=False) from None
 
     def refused(self, retry_after: float | None) -> None:
         """Procountor answered 429: hold every worker of this client for ``Retry-After``."""
-        self.limiter.pause(self.rate, retry_after if retry_after is not None else DEFAULT_PAUSE_SECONDS)
+        try:
+            self.limiter.pause(self.rate, retry_after if retry_after is not None else DEFAULT_PAUSE_SECONDS)
+        except LimiterUnavailable as exc:
+            raise ProcountorUnavailable(f"429 not shared: {exc}", uncertain=False) from None
 
 
 def pacer_for(host: PluginHost, config: ProviderConfig, urls: Endpoints) -> Pacer:

@@ -279,7 +279,7 @@ def _end_grant(account: IntegrationAccount, access_token: str, logout_url: str, 
     """Log a grant out at Procountor, best effort: a failure is logged, never raised."""
     try:
         _post_logout(logout_url, access_token, timeout, pacer)
-    except requests.exceptions.RequestException as exc:
+    except (requests.exceptions.RequestException, ProcountorError) as exc:
         _warn_logout_failed(account, type(exc).__name__)
 
 
