@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a payroll bureau's month-end: many journals from many worker processes, one rate limit",
         description="Exports --journals journals of --accounts accounts through a Celery worker with --workers "
         "processes against the embedded sandbox (its 20/s rate limit on), every request through the host's "
-        "one limiter; ends with a summary. Without --redis the queue and the limiter live in SQLite files.",
+        "one limiter; ends with a summary. Without --redis the queue lives in files and the limiter in SQLite.",
     )
     month_end.add_argument("--journals", type=int, default=200, help="journals to export (default 200)")
     month_end.add_argument("--accounts", type=int, default=20, help="Procountor accounts they belong to (default 20)")

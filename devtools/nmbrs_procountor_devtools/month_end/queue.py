@@ -1,10 +1,13 @@
 """The month-end task queue: Celery, one task per journal export.
 
-Why Celery (see the README): of Celery, RQ and Dramatiq it is the only one with a broker that needs
-no server (kombu's SQLAlchemy transport on a SQLite file: the embedded default), and with
-``acks_late`` + ``task_reject_on_worker_lost`` a task whose worker process is SIGKILLed mid-export
-goes back on the queue and another worker finishes it (the export is safe to repeat: the host's
-lease and the resend check see what the killed worker already booked). With ``--redis`` the
+Why Celery (see the README): of Celery, RQ and Dramatiq it is the only one whose broker can run
+without a server. The embedded default is kombu's filesystem transport (one file per message in
+the run's folder) with the results in SQLite; with ``acks_late`` + ``task_reject_on_worker_lost``
+a task whose worker process is SIGKILLed mid-export goes back on the queue at once and another
+worker finishes it (the export is safe to repeat: the host's lease and the resend check see what
+the killed worker already booked). kombu's SQLAlchemy transport on SQLite was tried first and
+lost that requeued task: its session was in the middle of another transaction ("This session is
+in 'prepared' state") when the worker rejected the killed task's message. With ``--redis`` the
 broker, the results and the request limiter are all on that Redis; there, a whole worker machine
 lost mid-task is redelivered after the broker's visibility timeout.
 
@@ -21,8 +24,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from celery import Celery
-from kombu.transport import TRANSPORT_ALIASES
-from kombu.transport.sqlalchemy import Transport as SqlAlchemyTransport
 
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore
@@ -34,19 +35,6 @@ SETTINGS_ENV: Final = "NMBRS_MONTH_END_SETTINGS"
 TASK_NAME: Final = "nmbrs.month_end.export_journal"
 # A worker machine that vanishes mid-task: its task is delivered again after this long (Redis).
 VISIBILITY_TIMEOUT_SECONDS: Final = 300
-
-
-class PromptSqliteTransport(SqlAlchemyTransport):
-    """kombu's SQLAlchemy transport polling every 50 ms instead of every second.
-
-    The interval cannot go through ``broker_transport_options``: this transport hands those to
-    SQLAlchemy's ``create_engine``, which refuses ``polling_interval``.
-    """
-
-    polling_interval = 0.05
-
-
-TRANSPORT_ALIASES["nmbrs-sqlite"] = f"{__name__}:PromptSqliteTransport"
 
 
 @dataclass(frozen=True)
@@ -85,11 +73,22 @@ class RunSettings:
 def celery_settings(settings: RunSettings) -> dict[str, Any]:
     """The run's broker and result store (SQLite files, or the Redis), and how tasks are acknowledged."""
     state = Path(settings.state_dir)
+    transport: dict[str, object]
     if settings.redis_url:
         broker, backend = settings.redis_url, settings.redis_url
+        transport = {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS}
     else:
-        broker = f"nmbrs-sqlite+sqlite:///{state / 'broker.sqlite3'}"
+        queue_dir = state / "queue"
+        queue_dir.mkdir(parents=True, exist_ok=True)
+        broker = "filesystem://"
         backend = f"db+sqlite:///{state / 'results.sqlite3'}"
+        # One file per message in one folder: no server, nothing shared but the disk.
+        transport = {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "store_processed": False,
+            "polling_interval": 0.05,
+        }
     return {
         "broker_url": broker,
         "result_backend": backend,
@@ -99,7 +98,7 @@ def celery_settings(settings: RunSettings) -> dict[str, Any]:
         "task_track_started": True,  # STARTED carries the worker's pid (what --kill-a-worker kills)
         "worker_lost_wait": 1.0,  # how long billiard waits for a killed process's result before requeueing
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT_SECONDS} if settings.redis_url else {},
+        "broker_transport_options": transport,
         "worker_hijack_root_logger": False,
         "result_expires": None,
     }
