@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.secret import Secret, reveal
 from nmbrs_hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
+from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.rights import RIGHT_KEY
 
 PROVIDER_KEY: Final = "procountor"
@@ -83,22 +86,26 @@ class AccountSettings:
     """An account's settings with defaults applied; the API key never shows in ``repr``."""
 
     authorization_method: str
-    api_key: str | None
+    api_key: Secret | None
     approve_receipts: bool
     vat_type: str
     vat_status: int
     create_missing_dimension_items: bool
 
     def __repr__(self) -> str:
-        shown = "<hidden>" if self.api_key else None
         return (
-            f"AccountSettings(authorization_method={self.authorization_method!r}, api_key={shown}, "
+            f"AccountSettings(authorization_method={self.authorization_method!r}, api_key={self.api_key!r}, "
             f"approve_receipts={self.approve_receipts}, vat_type={self.vat_type!r}, "
             f"vat_status={self.vat_status}, create_missing_dimension_items={self.create_missing_dimension_items})"
         )
 
     @classmethod
-    def of(cls, account: IntegrationAccount) -> AccountSettings:
+    def of(cls, account: IntegrationAccount, locale: str | None = None) -> AccountSettings:
+        """The settings with defaults applied.
+
+        A bad value raises :class:`ProblemError` with a code per setting in the admin's language,
+        the one error contract every hook uses, so the Integration page can point at the field.
+        """
         raw: Mapping[str, object] = account.settings
         defaults = {f.key: f.default for f in SETTINGS}
 
@@ -106,19 +113,23 @@ class AccountSettings:
             found = raw.get(key)
             return defaults[key] if found is None else found
 
+        def refuse(key: str, bad: object) -> ProblemError:
+            return ProblemError([problem(f"procountor.settings.{key}", locale, field=f"settings.{key}", value=bad)])
+
         method = value("authorization_method")
         if method not in (METHOD_LOGIN, METHOD_API_KEY):
-            raise ValueError(f"settings.authorization_method={method!r}: must be login or api_key")
+            raise refuse("authorization_method", method)
         vat_type = value("vat_type")
         if vat_type not in ("PURCHASE", "SALES"):
-            raise ValueError(f"settings.vat_type={vat_type!r}: must be PURCHASE or SALES")
+            raise refuse("vat_type", vat_type)
         vat_status = value("vat_status")
         if isinstance(vat_status, bool) or not isinstance(vat_status, int) or vat_status < 0:
-            raise ValueError(f"settings.vat_status={vat_status!r}: must be a whole number such as 12")
-        api_key = raw.get("api_key")
+            raise refuse("vat_status", vat_status)
+        # A Secret from a host that keeps the contract; a plain str from one that does not.
+        api_key = (reveal(raw.get("api_key")) or "").strip()
         return cls(
             authorization_method=str(method),
-            api_key=str(api_key).strip() or None if api_key else None,
+            api_key=Secret(api_key) if api_key else None,
             approve_receipts=bool(value("approve_receipts")),
             vat_type=str(vat_type),
             vat_status=vat_status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from nmbrs_hookspecs.at_rest import CredentialCipher
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore
 from nmbrs_hookspecs.types import ProviderConfig
@@ -33,7 +34,13 @@ def _host(db: Path, config: ProviderConfig, limiter_url: str) -> ReferenceHost:
         limiter = BucketRequestLimiter(RedisLimiterStore(limiter_url))
     else:
         limiter = BucketRequestLimiter(SqliteLimiterStore(limiter_url))
-    return ReferenceHost(db, provider_configs={"procountor": config}, load_entrypoints=False, request_limiter=limiter)
+    return ReferenceHost(
+        db,
+        provider_configs={"procountor": config},
+        load_entrypoints=False,
+        request_limiter=limiter,
+        credential_keys=[CredentialCipher.generate_key()],
+    )
 
 
 def read_company(db: str, config: ProviderConfig, limiter_url: str, token: str, count: int, seconds: float) -> int:
@@ -54,5 +61,5 @@ def read_company(db: str, config: ProviderConfig, limiter_url: str, token: str, 
 
 def hold_lease(db: str, key: str) -> None:
     """Take a lease and exit without releasing it, as a worker killed mid-export would."""
-    host = ReferenceHost(db, load_entrypoints=False)
+    host = ReferenceHost(db, load_entrypoints=False, credential_keys=[CredentialCipher.generate_key()])
     assert host.leases.acquire(key, "killed-worker", 600)

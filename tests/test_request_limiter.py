@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from nmbrs_hookspecs.at_rest import CredentialCipher
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore
@@ -168,7 +169,7 @@ def test_a_lease_whose_holder_process_died_is_free_at_once(tmp_path: Path) -> No
     holder.start()
     holder.join()
     assert holder.exitcode == 0
-    host = ReferenceHost(db, load_entrypoints=False)
+    host = ReferenceHost(db, load_entrypoints=False, credential_keys=[CredentialCipher.generate_key()])
     try:
         assert host.leases.acquire("journal-1", "next-worker", 60)
         # a live holder (this process) still keeps others out until its TTL

@@ -12,17 +12,19 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pluggy
 
 from nmbrs_hookspecs import specs
+from nmbrs_hookspecs.at_rest import KEYS_VARIABLE, CredentialCipher
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.limiter import BucketRequestLimiter, SqliteLimiterStore
 from nmbrs_hookspecs.markers import ENTRY_POINT_GROUP, PROJECT_NAME
 from nmbrs_hookspecs.protocols import RequestLimiter
+from nmbrs_hookspecs.secret import CallbackParams, Secret
 from nmbrs_hookspecs.store import (
     Clock,
     Database,
@@ -32,6 +34,7 @@ from nmbrs_hookspecs.store import (
     SqliteExportResultStore,
     SqliteLeaseStore,
     SqliteMappingStore,
+    SqliteNoticeStore,
 )
 from nmbrs_hookspecs.types import (
     AccountStatus,
@@ -46,13 +49,16 @@ from nmbrs_hookspecs.types import (
     Journal,
     Problem,
     ProviderConfig,
+    RightLevel,
     SettingField,
     TemplateRight,
 )
 
+_T = TypeVar("_T")
+
 # The level of the provider's right each host action needs. Reading status, mappings and a
 # preview is allowed with "read"; anything that changes state or sends needs "write".
-REQUIRED_LEVEL: Mapping[str, str] = {
+REQUIRED_LEVEL: Mapping[str, RightLevel] = {
     "create_account": "write",
     "authorization_url": "write",
     "authorization_callback": "write",
@@ -102,6 +108,10 @@ class ReferenceHost:
     """The host: plugin manager, SQLite stores and the facade the UI would call.
 
     It is also the ``host`` object handed to hooks (see :class:`nmbrs_hookspecs.protocols.PluginHost`).
+
+    Stored credentials and secret settings are encrypted with ``credential_keys`` (Fernet keys,
+    newest first), or the keys in the environment variable ``NMBRS_CREDENTIAL_KEYS``; a
+    ``:memory:`` database without either gets a key that lives as long as the host.
     """
 
     def __init__(
@@ -113,20 +123,23 @@ class ReferenceHost:
         plugins: Iterable[tuple[object, str]] = (),
         clock: Clock = time.time,
         request_limiter: RequestLimiter | None = None,
+        credential_keys: Sequence[str] | None = None,
     ) -> None:
         """``request_limiter`` defaults to a SQLite window file next to ``db`` (shared by every
         process of this machine); pass ``BucketRequestLimiter(RedisLimiterStore(url))`` when the
         host's workers run on several machines."""
+        cipher = _cipher(str(db), credential_keys)
         self.pm = build_plugin_manager(load_entrypoints=load_entrypoints, plugins=plugins)
         self.db = Database(db)
         self._limiter = request_limiter
         self._own_limiter_dir: str | None = None
         self._configs = dict(provider_configs or {})
-        self._credentials = SqliteCredentialStore(self.db)
+        self._credentials = SqliteCredentialStore(self.db, cipher)
         self._states = SqliteAuthorizationStateStore(self.db, clock)
         self._leases = SqliteLeaseStore(self.db, clock)
         self._mappings = SqliteMappingStore(self.db)
-        self.accounts = SqliteAccountStore(self.db)
+        self._notices = SqliteNoticeStore(self.db, clock)
+        self.accounts = SqliteAccountStore(self.db, cipher)
         self.results = SqliteExportResultStore(self.db, clock)
         self.rights = self._collect_rights()
         self.providers = self._collect_providers()
@@ -159,6 +172,10 @@ class ReferenceHost:
     @property
     def mappings(self) -> SqliteMappingStore:
         return self._mappings
+
+    @property
+    def notices(self) -> SqliteNoticeStore:
+        return self._notices
 
     def provider_config(self, provider: str) -> ProviderConfig:
         try:
@@ -214,7 +231,12 @@ class ReferenceHost:
         return account
 
     @staticmethod
-    def _answer(hook_name: str, value: Any, expected: type | tuple[type, ...]) -> Any:
+    def _answer(hook_name: str, value: object, expected: type[_T]) -> _T:
+        """The first plugin's answer, checked to be the type the spec promises.
+
+        pluggy returns ``Any``; checking here, at the one place hooks are called, turns a plugin's
+        wrong answer into a clear host error and gives every caller a typed value.
+        """
         if value is None:
             raise HostError(f"{hook_name}: no plugin answered")
         if not isinstance(value, expected):
@@ -232,30 +254,40 @@ class ReferenceHost:
         self._require(actor, provider, "create_account")
         if not isinstance(username, str) or not username.strip():
             raise ValueError(f"username={username!r}: enter a username (any text)")
-        values = _checked_settings(self.providers[provider].settings, settings or {})
-        account = IntegrationAccount(uuid.uuid4().hex, provider, username.strip(), values)
+        fields = self.providers[provider].settings
+        values = _checked_settings(fields, settings or {})
+        secret_keys = frozenset(f.key for f in fields if f.secret)
+        account = IntegrationAccount(uuid.uuid4().hex, provider, username.strip(), values, secret_keys=secret_keys)
         self.accounts.add(account)
         return account
 
     def authorization_url(self, actor: Actor, account_id: str) -> str:
         account = self._guarded(actor, account_id, "authorization_url")
         url = self.pm.hook.nmbrs_authorization_url(account=account, actor=actor, host=self)
-        return str(self._answer("nmbrs_authorization_url", url, str))
+        return self._answer("nmbrs_authorization_url", url, str)
 
     def authorization_callback(self, actor: Actor, account_id: str, params: Mapping[str, str]) -> AccountStatus:
         account = self._guarded(actor, account_id, "authorization_callback")
-        status = self.pm.hook.nmbrs_authorization_callback(account=account, actor=actor, params=dict(params), host=self)
-        return self._answer("nmbrs_authorization_callback", status, AccountStatus)  # type: ignore[no-any-return]
+        status = self.pm.hook.nmbrs_authorization_callback(
+            account=account, actor=actor, params=CallbackParams(params), host=self
+        )
+        return self._answer("nmbrs_authorization_callback", status, AccountStatus)
 
     def account_status(self, actor: Actor, account_id: str) -> AccountStatus:
         account = self._guarded(actor, account_id, "account_status")
-        status = self.pm.hook.nmbrs_account_status(account=account, host=self)
-        return self._answer("nmbrs_account_status", status, AccountStatus)  # type: ignore[no-any-return]
+        status = self.pm.hook.nmbrs_account_status(account=account, actor=actor, host=self)
+        return self._answer("nmbrs_account_status", status, AccountStatus)
 
-    def remove_account(self, actor: Actor, account_id: str) -> None:
+    def remove_account(self, actor: Actor, account_id: str) -> list[Problem]:
+        """Remove the account; the warnings plugins returned (e.g. a grant that could not be ended)."""
         account = self._guarded(actor, account_id, "remove_account")
-        self.pm.hook.nmbrs_account_removed(account=account, actor=actor, host=self)
+        answers = self.pm.hook.nmbrs_account_removed(account=account, actor=actor, host=self)
         self.accounts.remove(account_id)
+        return [p for answer in answers for p in answer if isinstance(p, Problem)]
+
+    def rotate_credential_keys(self) -> int:
+        """Re-encrypt every stored credential and secret setting with the newest key (see at_rest)."""
+        return self._credentials.rotate() + self.accounts.rotate()
 
     # ------------------------------------------------------------------ administration mapping
 
@@ -317,14 +349,14 @@ class ReferenceHost:
     def preview_export(self, actor: Actor, account_id: str, company: HostCompany, journal: Journal) -> ExportPlan:
         args = self._export_args(actor, account_id, company, journal, "preview_export")
         plan = self.pm.hook.nmbrs_journal_export_preview(**args)
-        return self._answer("nmbrs_journal_export_preview", plan, ExportPlan)  # type: ignore[no-any-return]
+        return self._answer("nmbrs_journal_export_preview", plan, ExportPlan)
 
     def export_journal(self, actor: Actor, account_id: str, company: HostCompany, journal: Journal) -> ExportResult:
         """Send the journal and keep the result as its sent status (what the logo shows)."""
         args = self._export_args(actor, account_id, company, journal, "export_journal")
         result = self._answer("nmbrs_journal_export", self.pm.hook.nmbrs_journal_export(**args), ExportResult)
         self.results.save(account_id, company.id, journal.run_id, result)
-        return result  # type: ignore[no-any-return]
+        return result
 
     def sent_status(self, actor: Actor, account_id: str, company_id: str, run_id: str) -> ExportResult | None:
         self._guarded(actor, account_id, "sent_status")
@@ -338,6 +370,21 @@ class ReferenceHost:
             shutil.rmtree(self._own_limiter_dir, ignore_errors=True)
 
 
+def _cipher(db: str, keys: Sequence[str] | None) -> CredentialCipher:
+    """The configured keys, else the environment's; only a memory database may make up its own."""
+    if keys is not None:
+        return CredentialCipher(keys)
+    configured = CredentialCipher.from_environment()
+    if configured is not None:
+        return configured
+    if db == ":memory:":
+        return CredentialCipher([CredentialCipher.generate_key()])
+    raise HostError(
+        f"ReferenceHost({db!r}): no key to encrypt stored credentials with: pass credential_keys=[...] "
+        f"or set {KEYS_VARIABLE} (make a key with CredentialCipher.generate_key())"
+    )
+
+
 def _checked_settings(fields: Iterable[SettingField], given: Mapping[str, object]) -> dict[str, object]:
     """Apply defaults and refuse values that do not fit their field, naming field and value."""
     by_key = {f.key: f for f in fields}
@@ -347,7 +394,7 @@ def _checked_settings(fields: Iterable[SettingField], given: Mapping[str, object
     values: dict[str, object] = {}
     checks: dict[str, Callable[[object], bool]] = {
         "text": lambda v: isinstance(v, str),
-        "secret": lambda v: isinstance(v, str),
+        "secret": lambda v: isinstance(v, str | Secret),
         "bool": lambda v: isinstance(v, bool),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "choice": lambda v: isinstance(v, str),

@@ -15,14 +15,31 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal, get_args
 
-RIGHT_LEVELS: Final = ("none", "read", "write")
-ACCOUNT_STATES: Final = ("unauthorized", "authorized", "expired", "revoked")
-DIMENSION_KINDS: Final = ("cost_center", "cost_unit")
-EXPORT_STATUSES: Final = ("sent", "already_sent", "partially_sent", "failed", "blocked")
-SETTING_KINDS: Final = ("text", "secret", "bool", "choice", "int")
-SEVERITIES: Final = ("error", "warning", "info")
+from nmbrs_hookspecs.secret import Secret
+
+# Every closed set is a Literal, so a type checker refuses ``AccountStatus(state="authorised")``
+# at the line that wrote it; the tuples below are the same sets for the run-time checks, which
+# still guard hosts that do not type-check.
+RightLevel = Literal["none", "read", "write"]
+AccountState = Literal["unauthorized", "authorized", "expired", "revoked"]
+# The states an account turns into without an admin doing anything: each is worth a notice.
+NoticeState = Literal["expired", "revoked"]
+DimensionKind = Literal["cost_center", "cost_unit"]
+ExportStatus = Literal["sent", "already_sent", "partially_sent", "failed", "blocked"]
+SettingKind = Literal["text", "secret", "bool", "choice", "int"]
+Severity = Literal["error", "warning", "info"]
+Environment = Literal["production", "test", "custom"]
+
+RIGHT_LEVELS: Final[tuple[RightLevel, ...]] = get_args(RightLevel)
+ACCOUNT_STATES: Final[tuple[AccountState, ...]] = get_args(AccountState)
+NOTICE_STATES: Final[tuple[NoticeState, ...]] = get_args(NoticeState)
+DIMENSION_KINDS: Final[tuple[DimensionKind, ...]] = get_args(DimensionKind)
+EXPORT_STATUSES: Final[tuple[ExportStatus, ...]] = get_args(ExportStatus)
+SETTING_KINDS: Final[tuple[SettingKind, ...]] = get_args(SettingKind)
+SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
+ENVIRONMENTS: Final[tuple[Environment, ...]] = get_args(Environment)
 # A sanity bound on ProviderConfig.requests_per_second, not a provider's limit: a typo such as
 # 2000 must not switch pacing off.
 MAX_REQUESTS_PER_SECOND: Final = 1000
@@ -77,8 +94,8 @@ class TemplateRight:
 
     key: str
     label: str
-    levels: tuple[str, ...] = RIGHT_LEVELS
-    default: str = "none"
+    levels: tuple[RightLevel, ...] = RIGHT_LEVELS
+    default: RightLevel = "none"
 
     def __post_init__(self) -> None:
         _require_key("TemplateRight", "key", self.key)
@@ -98,7 +115,7 @@ class Actor:
     """
 
     user_id: str
-    rights: Mapping[str, str] = field(default_factory=dict)
+    rights: Mapping[str, RightLevel] = field(default_factory=dict)
     locale: str = "en"
 
     def __post_init__(self) -> None:
@@ -110,11 +127,11 @@ class Actor:
         _require_text("Actor", "locale", self.locale)
         object.__setattr__(self, "rights", _frozen_mapping(self.rights))
 
-    def level(self, right: str) -> str:
+    def level(self, right: str) -> RightLevel:
         """The level this actor holds for ``right``; a right the template lacks is ``none``."""
         return self.rights.get(right, "none")
 
-    def may(self, right: str, needed: str) -> bool:
+    def may(self, right: str, needed: RightLevel) -> bool:
         """True when the actor's level for ``right`` is at least ``needed``."""
         _require_choice("Actor.may", "needed", needed, RIGHT_LEVELS)
         return RIGHT_LEVELS.index(self.level(right)) >= RIGHT_LEVELS.index(needed)
@@ -127,12 +144,14 @@ class Actor:
 class SettingField:
     """One setting the host renders and stores for an integration account.
 
-    ``kind`` ``secret`` tells the host to mask the value in its UI and logs.
+    ``kind`` ``secret`` tells the host to mask the value in its UI and logs, to store it
+    encrypted, and to hand it to plugins as a :class:`~nmbrs_hookspecs.secret.Secret` (the
+    account's ``secret_keys``), so no ``repr``, log line or hook trace can show it.
     """
 
     key: str
     label: str
-    kind: str = "text"
+    kind: SettingKind = "text"
     default: object = None
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -182,19 +201,41 @@ class IntegrationProvider:
 
 @dataclass(frozen=True)
 class IntegrationAccount:
-    """A master-level account of one provider; ``settings`` hold the values of its SettingFields."""
+    """A master-level account of one provider; ``settings`` hold the values of its SettingFields.
+
+    ``secret_keys`` names the settings declared ``secret``: their values are wrapped in
+    :class:`~nmbrs_hookspecs.secret.Secret` here, at construction, so the account's ``repr`` and
+    ``str`` (which pluggy's hook tracing prints) never show them. A value that already is a
+    ``Secret`` makes its key secret too. Plugins read a secret with ``Secret.reveal()``.
+    """
 
     id: str
     provider: str
     username: str
     settings: Mapping[str, object] = field(default_factory=dict)
+    secret_keys: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         _require_text("IntegrationAccount", "id", self.id)
         _require_key("IntegrationAccount", "provider", self.provider)
         _require_text("IntegrationAccount", "username", self.username)
         _require_type("IntegrationAccount", "settings", self.settings, Mapping)
-        object.__setattr__(self, "settings", _frozen_mapping(self.settings))
+        _require_type("IntegrationAccount", "secret_keys", self.secret_keys, (frozenset, set, tuple, list))
+        declared = frozenset(self.secret_keys)
+        values: dict[str, object] = {}
+        for key, value in self.settings.items():
+            if key in declared and value is not None and not isinstance(value, Secret):
+                if not isinstance(value, str):
+                    # The value is not shown: it is a secret in the wrong type.
+                    raise TypeError(
+                        f"IntegrationAccount.settings[{key!r}]: a secret setting must be a str, "
+                        f"got {type(value).__name__}"
+                    )
+                value = Secret(value)
+            values[key] = value
+        found = frozenset(k for k, v in values.items() if isinstance(v, Secret))
+        object.__setattr__(self, "settings", _frozen_mapping(values))
+        object.__setattr__(self, "secret_keys", declared | found)
 
 
 @dataclass(frozen=True)
@@ -213,17 +254,62 @@ class Administration:
 
 @dataclass(frozen=True)
 class AccountStatus:
-    """What the account's icon shows: state, a message for the admin, and the company if known."""
+    """What the account's icon shows: state, a message for the admin, and the company if known.
 
-    state: str
+    ``problems`` are warnings that do not change the state, e.g. that the grant a new login
+    replaced could not be ended at the provider (the admin should end it there).
+    """
+
+    state: AccountState
     message: str = ""
     administration: Administration | None = None
+    problems: tuple[Problem, ...] = ()
 
     def __post_init__(self) -> None:
         _require_choice("AccountStatus", "state", self.state, ACCOUNT_STATES)
         _require_text("AccountStatus", "message", self.message, allow_empty=True)
         if self.administration is not None:
             _require_type("AccountStatus", "administration", self.administration, Administration)
+        _require_type("AccountStatus", "problems", self.problems, tuple)
+        for problem in self.problems:
+            _require_type("AccountStatus", "problems item", problem, Problem)
+
+
+@dataclass(frozen=True)
+class AccountNotice:
+    """An account stopped working and needs an admin: what the host mails or shows.
+
+    Sent by the plugin once, when the account turns ``expired`` or ``revoked`` (the provider
+    refused its grant or key). ``message`` and ``hint`` are in ``locale`` (the actor's whose
+    action found out); ``translations`` hold message and hint in every language the plugin has,
+    so a host can tell each admin in their own.
+    """
+
+    account_id: str
+    provider: str
+    username: str
+    state: NoticeState
+    code: str
+    message: str
+    hint: str
+    locale: str
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require_text("AccountNotice", "account_id", self.account_id)
+        _require_key("AccountNotice", "provider", self.provider)
+        _require_text("AccountNotice", "username", self.username)
+        _require_choice("AccountNotice", "state", self.state, NOTICE_STATES)
+        _require_text("AccountNotice", "code", self.code)
+        if not _PROBLEM_CODE.match(self.code):
+            raise _fail("AccountNotice", "code", self.code, "must be dotted lower_snake_case")
+        _require_text("AccountNotice", "message", self.message)
+        _require_text("AccountNotice", "hint", self.hint, allow_empty=True)
+        _require_text("AccountNotice", "locale", self.locale)
+        _require_type("AccountNotice", "translations", self.translations, Mapping)
+        for language, text in self.translations.items():
+            _require_text("AccountNotice", f"translations[{language!r}]", text)
+        object.__setattr__(self, "translations", _frozen_mapping(self.translations))
 
 
 # --------------------------------------------------------------------------- companies and mapping
@@ -268,7 +354,7 @@ class HostCompany:
 class DimensionMapping:
     """Whether a host cost object kind is sent, and the accounting dimension name it goes to."""
 
-    kind: str
+    kind: DimensionKind
     enabled: bool
     description: str = ""
 
@@ -299,7 +385,7 @@ class AdministrationMapping:
                 raise _fail("AdministrationMapping", "dimensions", item.kind, "kind listed twice")
             kinds.add(item.kind)
 
-    def dimension(self, kind: str) -> DimensionMapping | None:
+    def dimension(self, kind: DimensionKind) -> DimensionMapping | None:
         """The mapping for ``kind`` when it is listed and enabled."""
         for item in self.dimensions:
             if item.kind == kind and item.enabled:
@@ -423,7 +509,7 @@ class Problem:
     message: str
     field: str | None = None
     hint: str | None = None
-    severity: str = "error"
+    severity: Severity = "error"
 
     def __post_init__(self) -> None:
         _require_text("Problem", "code", self.code)
@@ -506,7 +592,7 @@ class ExportPlan:
 class ExportResult:
     """The outcome the host shows as the journal's sent status."""
 
-    status: str
+    status: ExportStatus
     receipts: tuple[SentReceipt, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -542,7 +628,7 @@ class ProviderConfig:
     client_id: str
     client_secret: str = field(repr=False)
     redirect_uri: str
-    environment: str = "production"
+    environment: Environment = "production"
     base_url: str | None = None
     timeout_seconds: float = 30.0
     requests_per_second: float | None = None
@@ -552,7 +638,7 @@ class ProviderConfig:
         if not isinstance(self.client_secret, str) or not self.client_secret.strip():
             raise ValueError("ProviderConfig.client_secret: must be a non-empty string (value hidden)")
         _require_text("ProviderConfig", "redirect_uri", self.redirect_uri)
-        _require_choice("ProviderConfig", "environment", self.environment, ("production", "test", "custom"))
+        _require_choice("ProviderConfig", "environment", self.environment, ENVIRONMENTS)
         if self.environment == "custom" and not self.base_url:
             raise _fail("ProviderConfig", "base_url", self.base_url, "required when environment is custom")
         if isinstance(self.timeout_seconds, bool) or not isinstance(self.timeout_seconds, int | float):

@@ -29,6 +29,7 @@ from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore
 from nmbrs_hookspecs.protocols import RequestLimiter
 from nmbrs_hookspecs.types import ProviderConfig
+from nmbrs_procountor_devtools.demo_notice import credential_keys
 from nmbrs_procountor_devtools.month_end import bureau
 
 SETTINGS_ENV: Final = "NMBRS_MONTH_END_SETTINGS"
@@ -60,7 +61,11 @@ class RunSettings:
 
     def host(self) -> ReferenceHost:
         configs = {"procountor": self.provider_config()}
-        return ReferenceHost(self.host_db, provider_configs=configs, request_limiter=self.request_limiter())
+        # Every process of the run reads the same owner-only key file (made by the first one).
+        keys = credential_keys(Path(self.state_dir) / "credential.key")
+        return ReferenceHost(
+            self.host_db, provider_configs=configs, request_limiter=self.request_limiter(), credential_keys=keys
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self)), encoding="utf-8")
