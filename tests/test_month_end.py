@@ -63,7 +63,7 @@ def test_the_embedded_default_needs_no_server_and_prints_one_json_summary(capsys
         "duplicates",
     } <= set(summary)
     assert (summary["sent"], summary["failed"], summary["duplicates"], summary["429s"]) == (6, 0, 0, 0)
-    assert summary["queue"] == "celery/sqlite"
+    assert summary["queue"] == "celery/embedded"
     assert summary["requests"] >= 6 * 5  # at least the pre-flight reads of each export
 
 

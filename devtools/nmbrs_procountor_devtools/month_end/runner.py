@@ -243,7 +243,7 @@ def run(options: MonthEndOptions, progress: TextIO | None = None) -> MonthEndSum
 def _run(options: MonthEndOptions, state: Path, progress: TextIO | None) -> MonthEndSummary:
     year = date.today().year
     summary = MonthEndSummary(
-        options.journals, options.accounts, options.workers, "celery/redis" if options.redis_url else "celery/sqlite"
+        options.journals, options.accounts, options.workers, "celery/redis" if options.redis_url else "celery/embedded"
     )
     with _sandbox(options, state) as sandbox:
         settings = queue.RunSettings(
