@@ -15,11 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+import redis
 
 from nmbrs_hookspecs.at_rest import CredentialCipher
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.host import ReferenceHost
-from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore
+from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore, bucket_name
 from nmbrs_hookspecs.types import RequestRate
 from nmbrs_procountor_devtools.redis_server import LocalRedis, local_redis
 from procountor_sandbox import Sandbox
@@ -176,3 +177,18 @@ def test_a_lease_whose_holder_process_died_is_free_at_once(tmp_path: Path) -> No
         assert not host.leases.acquire("journal-1", "third-worker", 60)
     finally:
         host.close()
+
+
+def test_redis_counts_a_request_another_worker_stamped_later_but_stored_first(redis_server: LocalRedis) -> None:
+    """The library's script counts window_start..now; a later stamp stored first must count too."""
+    store = RedisLimiterStore(redis_server.url)
+    limiter = BucketRequestLimiter(store)
+    rate = RequestRate("race", 2, 1.0)
+    rates = limiter.rates(rate)
+    bucket = store.bucket(rates, bucket_name(rate.key, rates))
+    client = redis.Redis.from_url(redis_server.url)
+    seconds, micros = client.time()
+    later = seconds * 1000 + micros // 1000 + 40  # two requests other workers stamped 40 ms from now
+    client.zadd(bucket.bucket_key, {"other-1": later, "other-2": later})  # type: ignore[attr-defined]
+    assert limiter.acquire(rate) > 0.5  # the window is full: wait for those two to leave it
+    limiter.close()

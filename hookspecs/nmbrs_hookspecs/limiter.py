@@ -60,7 +60,8 @@ LEAK_EVERY_SECONDS: Final = 2.0
 REDIS_TIMEOUT_SECONDS: Final = 5.0
 
 
-def _digest(key: str, rates: list[Rate]) -> str:
+def bucket_name(key: str, rates: list[Rate]) -> str:
+    """The shared bucket of one client's key under these windows (a digest: keys may be long)."""
     text = "\0".join([key, *(f"{r.limit}/{r.interval}" for r in rates)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
@@ -252,7 +253,7 @@ class BucketRequestLimiter:
     def acquire(self, rate: RequestRate) -> float:
         waited = 0.0
         rates = self.rates(rate)
-        bucket = self.store.bucket(rates, _digest(rate.key, rates))
+        bucket = self.store.bucket(rates, bucket_name(rate.key, rates))
         while True:
             paused = self.store.paused_for(rate.key)
             if paused > 0:
