@@ -15,13 +15,11 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Final, TextIO
@@ -32,14 +30,18 @@ from celery.result import AsyncResult
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.limiter import RedisLimiterStore, shown_url
 from nmbrs_procountor_devtools.month_end import bureau, queue
+from nmbrs_procountor_devtools.month_end.summary import (
+    SANDBOX_LIMIT_PER_SECOND,
+    MonthEndSummary,
+    Progress,
+    request_rate,
+)
+from nmbrs_procountor_devtools.month_end.workers import celery_worker
 from procountor_sandbox import Sandbox, SandboxConfig
 
-SANDBOX_LIMIT_PER_SECOND: Final = 20.0
 POLL_SECONDS: Final = 0.05  # how often a worker to kill is looked for (cheap: a few exports)
 RESULTS_EVERY_SECONDS: Final = 0.5  # how often the queue's results are read (one query per open task)
 STALL_SECONDS: Final = 120.0  # no export finished for this long: the run has stalled
-WORKER_STOP_SECONDS: Final = 10.0
-STATUSES: Final = ("sent", "already_sent", "partially_sent", "blocked", "failed")
 
 
 class MonthEndError(Exception):
@@ -66,80 +68,6 @@ class MonthEndOptions:
             raise ValueError(f"--redis={shown_url(self.redis_url)!r}: expected a redis:// URL")
 
 
-@dataclass
-class MonthEndSummary:
-    journals: int
-    accounts: int
-    workers: int
-    queue: str
-    statuses: Counter[str] = field(default_factory=Counter)
-    lost: int = 0  # tasks that ended without an export result (their error is in ``errors``)
-    requests: int = 0
-    too_many_requests: int = 0
-    seconds: float = 0.0
-    requests_per_second: float = 0.0
-    limit_per_second: float = SANDBOX_LIMIT_PER_SECOND
-    duplicates: int = 0
-    killed_worker: dict[str, Any] | None = None
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def limit_used(self) -> float:
-        return self.requests_per_second / self.limit_per_second
-
-    @property
-    def complete(self) -> bool:
-        """Every journal booked (now or before), and no period twice."""
-        done = self.statuses["sent"] + self.statuses["already_sent"]
-        return done == self.journals and self.duplicates == 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **{status: self.statuses[status] for status in STATUSES},
-            "lost": self.lost,
-            "requests": self.requests,
-            "429s": self.too_many_requests,
-            "requests_per_second": round(self.requests_per_second, 2),
-            "limit_per_second": self.limit_per_second,
-            "limit_used": round(self.limit_used, 3),
-            "duplicates": self.duplicates,
-            "seconds": round(self.seconds, 2),
-            "journals": self.journals,
-            "accounts": self.accounts,
-            "workers": self.workers,
-            "queue": self.queue,
-            "killed_worker": self.killed_worker,
-            "errors": self.errors,
-        }
-
-    def render(self, out: TextIO) -> None:
-        s = self.statuses
-        print(
-            f"Month-end: {self.journals} journals, {self.accounts} accounts, {self.workers} workers ({self.queue})",
-            file=out,
-        )
-        print(
-            f"sent {s['sent']} · already sent {s['already_sent']} · partially sent {s['partially_sent']} · "
-            f"blocked {s['blocked']} · failed {s['failed'] + self.lost}",
-            file=out,
-        )
-        print(
-            f"requests {self.requests} · 429s {self.too_many_requests} · {self.requests_per_second:.1f} requests/s "
-            f"of {self.limit_per_second:g}/s allowed ({self.limit_used:.0%}) · {self.seconds:.1f} s",
-            file=out,
-        )
-        print(f"duplicates {self.duplicates} (periods the sandbox holds more than once)", file=out)
-        if self.killed_worker:
-            k = self.killed_worker
-            print(
-                f"killed worker pid {k['pid']} (SIGKILL) while '{k['journal']}' had {k['receipts_before_kill']} of "
-                f"{k['receipts_planned']} receipts booked; the queue ran it again: {k['finished_as']}",
-                file=out,
-            )
-        for error in self.errors:
-            print(f"error: {error}", file=out)
-
-
 def _check_redis(url: str) -> None:
     try:
         RedisLimiterStore(url).close()
@@ -156,70 +84,6 @@ def _sandbox(options: MonthEndOptions, state: Path) -> Sandbox:
             state_file=state / "sandbox.json" if keep else None,
         )
     )
-
-
-@contextlib.contextmanager
-def _worker(settings_file: Path, workers: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A Celery worker (one main process, ``workers`` pool processes), stopped and reaped at the end."""
-    env = {**os.environ, queue.SETTINGS_ENV: str(settings_file), "C_FORCE_ROOT": "1"}
-    # The sandbox stands in for a remote Procountor but shares this machine's cores with the
-    # workers; they run niced so its clock (the one its 20/s window counts with) stays prompt.
-    command = ["nice", "-n", "10", sys.executable, "-m", "celery", "-A", queue.__name__, "worker"]
-    command += ["--pool", "prefork"]
-    command += ["--concurrency", str(workers), "--loglevel", "WARNING", "--without-gossip", "--without-mingle"]
-    command += ["--without-heartbeat", "--hostname", f"month-end-{os.getpid()}@%h"]
-    with log.open("ab") as sink:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments, no shell
-            command, env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
-        )
-    try:
-        yield process
-    finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Warm shutdown (running exports finish), then the whole process group if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=WORKER_STOP_SECONDS)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # the pool processes this worker started, if any are left
-    process.wait()
-
-
-class _Progress:
-    """A one-line progress bar on a terminal (nothing on a pipe, so logs and --json stay clean)."""
-
-    def __init__(self, out: TextIO | None, total: int) -> None:
-        self._out = out if out is not None and out.isatty() else None
-        self._total = total
-        self._shown = 0.0
-
-    def show(self, done: int, statuses: Counter[str], requests: int, too_many: int, rate: float) -> None:
-        if self._out is None or (time.monotonic() - self._shown < 0.2 and done < self._total):
-            return
-        self._shown = time.monotonic()
-        width = 30
-        filled = width * done // self._total
-        bar = "#" * filled + "." * (width - filled)
-        self._out.write(
-            f"\r[{bar}] {done}/{self._total} sent {statuses['sent']} · failed {statuses['failed']} · "
-            f"requests {requests} · 429s {too_many} · {rate:.1f}/s "
-        )
-        self._out.flush()
-
-    def end(self) -> None:
-        if self._out is not None:
-            self._out.write("\n")
-            self._out.flush()
-
-
-def _rate(times: list[float]) -> float:
-    if len(times) < 2:
-        return 0.0
-    return len(times) / max(times[-1] - times[0], 1e-9)
 
 
 def run(options: MonthEndOptions, progress: TextIO | None = None) -> MonthEndSummary:
@@ -274,7 +138,7 @@ def _run(options: MonthEndOptions, state: Path, progress: TextIO | None) -> Mont
         sender = queue.producer(settings)
         work = bureau.tasks(options.journals, options.accounts)
         started = time.monotonic()
-        with _worker(settings_file, options.workers, state / "worker.log"), contextlib.closing(sender):
+        with celery_worker(settings_file, options.workers, state / "worker.log"), contextlib.closing(sender):
             try:
                 outcomes = _wait(sender, options, state, sandbox, work, year, summary, progress)
             except Exception as exc:  # kombu, redis-py and Celery each raise their own kind
@@ -292,7 +156,7 @@ def _run(options: MonthEndOptions, state: Path, progress: TextIO | None) -> Mont
         times = sorted(r.at for r in seen)
         summary.requests = len(seen)
         summary.too_many_requests = sum(1 for r in seen if r.status == 429)
-        summary.requests_per_second = _rate(times)
+        summary.requests_per_second = request_rate(times)
         summary.duplicates = bureau.duplicates(sandbox, options.accounts)
     return summary
 
@@ -346,7 +210,7 @@ def _collect(
 ) -> list[dict[str, Any] | str]:
     outcomes: dict[int, dict[str, Any] | str] = {}
     statuses: Counter[str] = Counter()
-    bar = _Progress(progress_out, len(work))
+    bar = Progress(progress_out, len(work))
     kill_pending = options.kill_a_worker
     next_check = last_progress = time.monotonic()
     while len(outcomes) < len(work):
@@ -369,7 +233,7 @@ def _collect(
                     if isinstance(outcome, dict):
                         statuses[str(outcome["status"])] += 1
             seen = sandbox.request_log
-            rate = _rate(sorted(r.at for r in seen))
+            rate = request_rate(sorted(r.at for r in seen))
             bar.show(len(outcomes), statuses, len(seen), sum(1 for r in seen if r.status == 429), rate)
         if kill_pending:
             running = [i for i in range(len(work)) if i not in outcomes][: 2 * options.workers]
