@@ -91,6 +91,7 @@ def celery_settings(settings: RunSettings) -> dict[str, Any]:
         transport = {
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
+            "control_folder": str(state / "queue-control"),  # kombu's default is the working directory
             "store_processed": False,
             "polling_interval": 0.05,
         }
