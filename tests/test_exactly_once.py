@@ -420,10 +420,13 @@ def test_an_invalid_line_is_reported_alone_not_as_an_unbalanced_period(world: Wo
 
 def test_a_preview_shows_the_payloads_even_when_a_period_is_closed(world: World) -> None:
     world.sb.set_tracking_period_status(COMPANY_1, YEAR, 3, "CLOSED")
+    world.sb.clear_request_log()
     plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
     assert [str(r.period) for r in plan.receipts] == MONTHS
     assert "procountor.period.closed" in {p.code for p in plan.problems}
     assert not plan.sendable
+    # A send would stop at the closed period, so the preview does not search for booked receipts.
+    assert not [r for r in world.sb.request_log if r.path.startswith(RECEIPTS)]
 
 
 def test_an_empty_journal_is_refused_without_asking_procountor(world: World) -> None:
