@@ -11,6 +11,7 @@ import requests
 
 from nmbrs_procountor_plugin.api.client import PAGE_SIZE, ProcountorClient
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
+from nmbrs_procountor_plugin.api.pacing import Pacer
 from nmbrs_procountor_plugin.api.summary import plain_reason
 from tests.test_client import FixedToken
 
@@ -40,9 +41,9 @@ def _response(status: int, text: str, reason: str) -> requests.Response:
 
 
 @pytest.mark.parametrize(("total", "pages"), [(0, 1), (57, 1), (200, 2), (457, 3), (600, 4)])
-def test_search_pages_until_a_short_or_empty_page_without_total_count(total: int, pages: int) -> None:
+def test_search_pages_until_a_short_or_empty_page_without_total_count(total: int, pages: int, pacer: Pacer) -> None:
     session = Pages(total)
-    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=session)
+    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=session, pacer=pacer)
     found = client.search_journal_receipts(date(2026, 1, 1), date(2026, 6, 30))
     assert [r["id"] for r in found] == list(range(total))
     assert session.pages == list(range(pages))
@@ -65,17 +66,19 @@ HTML = (
 )
 
 
-def test_a_5xx_html_page_becomes_status_and_a_short_reason() -> None:
-    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=Gateway(502, HTML, "Bad Gateway"))
+def test_a_5xx_html_page_becomes_status_and_a_short_reason(pacer: Pacer) -> None:
+    gateway = Gateway(502, HTML, "Bad Gateway")
+    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=gateway, pacer=pacer)
     with pytest.raises(ProcountorUnavailable) as lost:
         client.request("GET", "/users/rights")
     assert lost.value.detail == "GET /users/rights: HTTP 502 Bad Gateway"
     assert "<" not in lost.value.detail
 
 
-def test_a_plain_5xx_body_is_cut_at_a_word_and_never_half_a_tag() -> None:
+def test_a_plain_5xx_body_is_cut_at_a_word_and_never_half_a_tag(pacer: Pacer) -> None:
     body = "Service temporarily down for maintenance " * 10 + "<b"
-    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=Gateway(503, body, "Unavailable"))
+    gateway = Gateway(503, body, "Unavailable")
+    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=gateway, pacer=pacer)
     with pytest.raises(ProcountorUnavailable) as lost:
         client.request("GET", "/coa")
     detail = lost.value.detail
