@@ -420,10 +420,13 @@ def test_an_invalid_line_is_reported_alone_not_as_an_unbalanced_period(world: Wo
 
 def test_a_preview_shows_the_payloads_even_when_a_period_is_closed(world: World) -> None:
     world.sb.set_tracking_period_status(COMPANY_1, YEAR, 3, "CLOSED")
+    world.sb.clear_request_log()
     plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
     assert [str(r.period) for r in plan.receipts] == MONTHS
     assert "procountor.period.closed" in {p.code for p in plan.problems}
     assert not plan.sendable
+    # A send would stop at the closed period, so the preview does not search for booked receipts.
+    assert not [r for r in world.sb.request_log if r.path.startswith(RECEIPTS)]
 
 
 def test_an_empty_journal_is_refused_without_asking_procountor(world: World) -> None:
@@ -468,3 +471,25 @@ def test_an_invalid_journal_creates_no_dimension_item_in_preview_or_export(world
     assert "procountor.journal.unbalanced" in {p.code for p in plan.problems}
     assert result.status == "blocked"
     assert world.writes() == 0
+
+
+def test_a_refused_post_leaves_no_intent_and_a_lost_one_keeps_it_until_found(world: World) -> None:
+    world.sb.inject_fault("POST", RECEIPTS, "http_500_html", count=10)
+    lost = world.send()
+    assert lost.status == "failed"
+    [record] = world.host.ledger.records(world.run())
+    assert (record.period, record.state) == (Period(YEAR, 1), BookingState.INTENDED)
+    world.sb.clear_faults()
+    assert world.send().status == "sent"
+    assert [r.state for r in world.host.ledger.records(world.run())] == [BookingState.BOOKED] * 6
+    assert world.months() == MONTHS
+
+
+def test_a_post_procountor_refuses_clears_its_intent(world: World) -> None:
+    account = world.host.create_account(world.admin, "procountor", "vat-3", {"vat_status": 3})
+    store_tokens(world.host, world.sb, account)
+    world.host.mappings.save(AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()))
+    refused = world.host.export_journal(world.admin, account.id, COMPANY, june_run(YEAR))
+    assert refused.status == "failed"
+    assert "procountor.export.rejected" in {p.code for p in refused.problems}
+    assert world.host.ledger.records(RunKey(account.id, COMPANY.id, june_run(YEAR).run_id)) == ()

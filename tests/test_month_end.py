@@ -79,8 +79,12 @@ def test_an_unreachable_redis_is_one_error_naming_the_url(capsys: pytest.Capture
 def _results_saved(db: Path) -> int:
     try:
         with sqlite3.connect(db, timeout=5) as conn:
-            # Exports that finished (the host keeps every attempt; the sent ones booked their journal).
-            query = "SELECT COUNT(*) FROM attempts WHERE json_extract(data, '$.outcome') = 'sent'"
+            # Journals whose export finished booked: the attempt history, newest first per run.
+            query = (
+                "SELECT COUNT(DISTINCT account_id || '/' || company_id || '/' || run_id) FROM attempts "
+                "WHERE json_extract(data, '$.kind') = 'export' "
+                "AND json_extract(data, '$.outcome') IN ('sent', 'already_sent')"
+            )
             return int(conn.execute(query).fetchone()[0])
     except sqlite3.OperationalError:  # not created yet
         return 0

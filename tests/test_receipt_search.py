@@ -67,9 +67,8 @@ HTML = (
 
 
 def test_a_5xx_html_page_becomes_status_and_a_short_reason(pacer: Pacer) -> None:
-    client = ProcountorClient(
-        "http://127.0.0.1:9/api", FixedToken("t"), session=Gateway(502, HTML, "Bad Gateway"), pacer=pacer
-    )
+    gateway = Gateway(502, HTML, "Bad Gateway")
+    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=gateway, pacer=pacer)
     with pytest.raises(ProcountorUnavailable) as lost:
         client.request("GET", "/users/rights")
     assert lost.value.detail == "GET /users/rights: HTTP 502 Bad Gateway"
@@ -78,9 +77,8 @@ def test_a_5xx_html_page_becomes_status_and_a_short_reason(pacer: Pacer) -> None
 
 def test_a_plain_5xx_body_is_cut_at_a_word_and_never_half_a_tag(pacer: Pacer) -> None:
     body = "Service temporarily down for maintenance " * 10 + "<b"
-    client = ProcountorClient(
-        "http://127.0.0.1:9/api", FixedToken("t"), session=Gateway(503, body, "Unavailable"), pacer=pacer
-    )
+    gateway = Gateway(503, body, "Unavailable")
+    client = ProcountorClient("http://127.0.0.1:9/api", FixedToken("t"), session=gateway, pacer=pacer)
     with pytest.raises(ProcountorUnavailable) as lost:
         client.request("GET", "/coa")
     detail = lost.value.detail

@@ -373,10 +373,9 @@ def _approve_all(
 class _Stop(Exception):
     """Sending stopped at a period: the problems say why."""
 
-    def __init__(self, problems: Sequence[Problem], *, certain: bool) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__("sending stopped")
         self.problems = list(problems)
-        self.certain = certain  # True: the POST certainly did not land, so its intent can go
 
 
 def _send_one(
@@ -394,18 +393,17 @@ def _send_one(
         unknown = problem(
             "procountor.export.outcome_unknown", locale, period=str(draft.period), field=f"receipts[{draft.period}]"
         )
-        raise _Stop([unknown], certain=False) from None
+        raise _Stop([unknown]) from None  # the intent stays: the next export looks for the receipt
     except ProcountorUnavailable as error:
-        stop = _Stop(problems_for(error, draft, locale, attempt.username), certain=not error.uncertain)
-        if stop.certain:
+        if not error.uncertain:  # certainly not sent: the period is free again
             host.ledger.clear_intent(run, draft.period, intent.attempt_id)
-        raise stop from None
+        raise _Stop(problems_for(error, draft, locale, attempt.username)) from None
     except ProcountorError as error:  # refused: nothing was booked
         host.ledger.clear_intent(run, draft.period, intent.attempt_id)
-        raise _Stop(problems_for(error, draft, locale, attempt.username), certain=True) from None
+        raise _Stop(problems_for(error, draft, locale, attempt.username)) from None
     except ProblemError as failed:  # the authorization ended halfway: the POST was not accepted
         host.ledger.clear_intent(run, draft.period, intent.attempt_id)
-        raise _Stop(failed.problems, certain=True) from None
+        raise _Stop(failed.problems) from None
     host.ledger.record_receipt(run, draft.period, booked_receipt(draft, receipt))
     return sent_receipt(draft.period, receipt)
 
