@@ -493,3 +493,15 @@ def test_a_post_procountor_refuses_clears_its_intent(world: World) -> None:
     assert refused.status == "failed"
     assert "procountor.export.rejected" in {p.code for p in refused.problems}
     assert world.host.ledger.records(RunKey(account.id, COMPANY.id, june_run(YEAR).run_id)) == ()
+
+
+def test_a_run_another_worker_is_sending_fails_and_books_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nmbrs_procountor_plugin.export import pipeline
+
+    monkeypatch.setattr(pipeline, "LEASE_WAIT_SECONDS", 0.0)
+    key = f"procountor:export:{world.account.id}:{COMPANY.id}:{june_run(YEAR).run_id}"
+    assert world.host.leases.acquire(key, "another-worker", 60)
+    busy = world.send()
+    assert (busy.status, busy.receipts) == ("failed", ())
+    assert [p.code for p in busy.problems if p.blocking] == ["procountor.export.in_progress"]
+    assert world.receipts() == []
