@@ -505,3 +505,20 @@ def test_a_run_another_worker_is_sending_fails_and_books_nothing(world: World, m
     assert (busy.status, busy.receipts) == ("failed", ())
     assert [p.code for p in busy.problems if p.blocking] == ["procountor.export.in_progress"]
     assert world.receipts() == []
+
+
+def test_changed_amounts_found_by_the_fallback_search_are_refused_too(world: World) -> None:
+    journal = june_run(YEAR)
+    world.send(journal)
+    world.empty_ledger()
+    lines = list(journal.lines)
+    lines[-1] = replace(lines[-1], amount=lines[-1].amount - Decimal("1.00"))
+    lines[-2] = replace(lines[-2], amount=lines[-2].amount + Decimal("1.00"))
+    world.sb.clear_request_log()
+    again = world.send(replace(journal, lines=tuple(lines)))
+    assert again.status == "blocked"
+    assert [p.field for p in again.problems if p.code == "procountor.export.changed_after_send"] == [
+        f"receipts[{YEAR}-06]"
+    ]
+    assert world.posts() == 0
+    assert world.months() == MONTHS
