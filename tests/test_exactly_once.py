@@ -493,3 +493,32 @@ def test_a_post_procountor_refuses_clears_its_intent(world: World) -> None:
     assert refused.status == "failed"
     assert "procountor.export.rejected" in {p.code for p in refused.problems}
     assert world.host.ledger.records(RunKey(account.id, COMPANY.id, june_run(YEAR).run_id)) == ()
+
+
+def test_a_run_another_worker_is_sending_fails_and_books_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nmbrs_procountor_plugin.export import lease
+
+    monkeypatch.setattr(lease, "LEASE_WAIT_SECONDS", 0.0)
+    key = f"procountor:export:{world.account.id}:{COMPANY.id}:{june_run(YEAR).run_id}"
+    assert world.host.leases.acquire(key, "another-worker", 60)
+    busy = world.send()
+    assert (busy.status, busy.receipts) == ("failed", ())
+    assert [p.code for p in busy.problems if p.blocking] == ["procountor.export.in_progress"]
+    assert world.receipts() == []
+
+
+def test_changed_amounts_found_by_the_fallback_search_are_refused_too(world: World) -> None:
+    journal = june_run(YEAR)
+    world.send(journal)
+    world.empty_ledger()
+    lines = list(journal.lines)
+    lines[-1] = replace(lines[-1], amount=lines[-1].amount - Decimal("1.00"))
+    lines[-2] = replace(lines[-2], amount=lines[-2].amount + Decimal("1.00"))
+    world.sb.clear_request_log()
+    again = world.send(replace(journal, lines=tuple(lines)))
+    assert again.status == "blocked"
+    assert [p.field for p in again.problems if p.code == "procountor.export.changed_after_send"] == [
+        f"receipts[{YEAR}-06]"
+    ]
+    assert world.posts() == 0
+    assert world.months() == MONTHS

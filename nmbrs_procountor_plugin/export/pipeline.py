@@ -480,7 +480,6 @@ def _send(
     booked: list[SentReceipt] = []
     digests = period_digests(local.lines, mapping)
     new = 0
-    tried = False
     seen: dict[Period, Mapping[str, Any]] = {}  # receipts as this attempt read them, for their attachments
     try:
         client = attempt.open(account, host)
@@ -512,7 +511,6 @@ def _send(
                 booked.append(there.sent(draft.period))
                 seen[draft.period] = there.receipt
                 continue
-            tried = True
             sent = _send_one(host, client, journal, draft, attempt, renew)
             if sent is not None:
                 booked.append(sent)
@@ -523,12 +521,13 @@ def _send(
     except _Stop as stop:
         problems.extend(stop.problems)
         return result(booked, problems, new=new, tried_to_write=True)
+    # A POST's own failures arrive as _Stop; these come from the reads before any write.
     except ProblemError as failed:
         problems.extend(failed.problems)
-        return result(booked, problems, new=new, tried_to_write=tried)
+        return result(booked, problems, new=new, tried_to_write=False)
     except ProcountorError as error:
         problems.extend(problems_for(error, None, locale, account.username))
-        return result(booked, problems, new=new, tried_to_write=tried)
+        return result(booked, problems, new=new, tried_to_write=False)
     return _finish(client, booked, problems, new=new, local=local, attempt=attempt, seen=seen, host=host)
 
 
