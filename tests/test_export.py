@@ -72,7 +72,7 @@ def one_period_journal(*lines: tuple[str, str, str | None], period: Period | Non
     )
 
 
-# ------------------------------------------------------------------ the seed's example
+# ------------------------------------------------------------------ the help article's example (docs/product.md §4)
 
 
 def test_hook_nmbrs_journal_export_books_june_with_corrections_in_six_periods(

@@ -1,7 +1,7 @@
 """Keep this process under Procountor's request limit for one API client.
 
 Procountor allows 20 requests per second per client and "exceeding the limit may result in
-suspending the service for the API client" (procountor-api.md §6): one bureau's month-end burst
+suspending the service for the API client" (docs/procountor-api.md §6): one bureau's month-end burst
 must not get every customer's integration suspended. A token bucket per client id, shared by all
 threads of the process, lets short bursts through and then paces requests. Processes do not share
 it: a host running N workers should set ``requests_per_second`` to at most 20 / N.

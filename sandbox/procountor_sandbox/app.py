@@ -139,7 +139,7 @@ class SandboxApp:
             "Transfer-Encoding", ""
         ).lower()
         if request.method in ("GET", "HEAD") and has_body:
-            # The Azure Application Gateway in front of Procountor refuses these ([S2] 2.3.1).
+            # The Azure Application Gateway in front of Procountor refuses these (docs/procountor-api.md §6 [S2] 2.3.1).
             return raw_html(403, AZURE_403)
         if path in LOGIN_PATHS:
             client[0] = login.param(request, "client_id")
