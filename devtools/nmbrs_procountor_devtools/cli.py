@@ -1,16 +1,57 @@
-"""The ``nmbrs-procountor`` command: run the demo, or run the Procountor sandbox on its own."""
+"""The ``nmbrs-procountor`` command: run the demo, or run the Procountor sandbox on its own.
+
+Every mistake a person can make here ends in one line on stderr that names the port, the path or
+the cause, and a non-zero exit status; Ctrl-C ends either command with status 130 and no traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import time
 from collections.abc import Sequence
+from importlib import metadata
+
+from nmbrs_procountor_devtools.db_path import db_path_problem
+
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command ended by Ctrl-C
+DISTRIBUTIONS = ("nmbrs-procountor-devtools", "nmbrs-procountor-plugin", "procountor-sandbox", "nmbrs-hookspecs")
+
+
+def versions() -> str:
+    """The installed version of each distribution the command brings together, on one line."""
+
+    def one(name: str) -> str:
+        try:
+            return f"{name} {metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            return f"{name} (not installed)"
+
+    return ", ".join(one(name) for name in DISTRIBUTIONS)
+
+
+class _VersionsAction(argparse.Action):
+    """Like argparse's ``version`` action, without re-wrapping the line to the terminal's width."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(versions(), flush=True)
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nmbrs-procountor",
         description="Procountor integration for an Nmbrs-style payroll host: demo and local sandbox.",
+    )
+    parser.add_argument(
+        "--version",
+        action=_VersionsAction,
+        help="print the versions of the plugin, the sandbox, the contract and this tool",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
@@ -47,32 +88,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "demo":
-        from nmbrs_procountor_devtools import demo
+def _fail(message: str) -> int:
+    print(f"nmbrs-procountor: error: {message}", file=sys.stderr, flush=True)
+    return EXIT_ERROR
 
-        return demo.main(args.db, args.json)
+
+def _demo(args: argparse.Namespace) -> int:
+    if args.db is not None:
+        problem = db_path_problem(args.db)
+        if problem is not None:
+            return _fail(problem)
+    from nmbrs_procountor_devtools import demo
+
+    return demo.main(args.db, args.json)
+
+
+def _sandbox(args: argparse.Namespace) -> int:
     from procountor_sandbox import Sandbox, SandboxConfig
 
-    options = {
-        "host": args.host,
-        "port": args.port,
-        "access_token_ttl": args.token_ttl,
-        "rotate_refresh_tokens": not args.no_rotation,
-    }
-    if args.redirect_uri:
-        options["redirect_uri"] = args.redirect_uri
-    sb = Sandbox(SandboxConfig(**options))
-    sb.start()
-    print(sb.describe(), flush=True)
     try:
-        sb.serve_forever()
+        config = SandboxConfig(
+            host=args.host,
+            port=args.port,
+            access_token_ttl=args.token_ttl,
+            rotate_refresh_tokens=not args.no_rotation,
+        )
+        if args.redirect_uri:
+            config = dataclasses.replace(config, redirect_uri=args.redirect_uri)
+        sb = Sandbox(config)
+    except ValueError as bad:  # SandboxConfig names the setting and the value
+        return _fail(str(bad))
+    try:
+        sb.start()
+    except OSError as cannot:  # ListenError names the address and the cause
+        return _fail(str(cannot))
+    try:
+        print(sb.describe(), flush=True)
+        print("Press Ctrl-C to stop the sandbox.", flush=True)
+        while sb.running:
+            time.sleep(0.5)
     except KeyboardInterrupt:
-        pass
+        sb.stop()
+        print("Procountor sandbox stopped (Ctrl-C).", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
     finally:
         sb.stop()
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _demo(args) if args.command == "demo" else _sandbox(args)
+    except KeyboardInterrupt:
+        print(f"nmbrs-procountor {args.command}: interrupted (Ctrl-C)", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from . import admin, api, login, oauth
+from . import admin, api, index, login, oauth
 from .faults import Fault, FaultRegistry
 from .ratelimit import RateLimiter
 from .requestlog import NO_RESPONSE, LoggedRequest, RequestLog
@@ -161,4 +161,6 @@ class SandboxApp:
             if token is None:
                 return unauthorized()
             return api.dispatch(self.state, request, token)
+        if path == "/" and request.method in ("GET", "HEAD"):
+            return index.page(self.state, request)
         return error(404, "Not Found")

@@ -1,0 +1,34 @@
+"""Check ``--db`` before the demo touches it, so a wrong path gets one sentence naming it.
+
+Without the check, SQLite says only "unable to open database file", and an unwritable directory
+surfaces as the name of the sandbox state file's temporary sibling. The demo writes two files
+here: the host's SQLite database at the path, and the sandbox's state beside it
+(``<path>.sandbox.json``, replaced atomically through a temporary file in the same directory), so
+the directory itself must be writable.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def db_path_problem(raw: str) -> str | None:
+    """Why ``raw`` cannot serve as the demo's database, as one sentence; ``None`` when it can."""
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        return f"--db {raw} is a directory; give the path of a database file, such as {path / 'host.sqlite3'}"
+    parent = path.parent
+    if not parent.exists():
+        return f"--db {raw}: the directory {parent} does not exist; create it first or choose another path"
+    if not parent.is_dir():
+        return f"--db {raw}: {parent} is not a directory"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"--db {raw}: the file cannot be read and written (permission denied)"
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        return f"--db {raw}: cannot write in the directory {parent} ({exc.strerror or exc})"
+    return None
