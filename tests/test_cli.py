@@ -7,6 +7,7 @@ import signal
 import socket
 import stat
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from importlib import metadata
@@ -113,7 +114,7 @@ def test_db_in_an_unwritable_directory_names_it(
         def refuse(**_: object) -> object:
             raise refused
 
-        monkeypatch.setattr(db_path.tempfile, "TemporaryFile", refuse)
+        monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
     try:
         assert cli.main(["demo", "--db", str(locked / "host.sqlite3")]) == cli.EXIT_ERROR
     finally:

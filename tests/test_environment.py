@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from nmbrs_hookspecs.errors import ProblemError
-from nmbrs_hookspecs.types import ProviderConfig
+from nmbrs_hookspecs.types import Environment, ProviderConfig
 from nmbrs_procountor_plugin.api.environment import PRODUCTION_URL, TEST_URL, endpoints
 
 
 def config(
-    environment: str = "production",
+    environment: Environment = "production",
     base_url: str | None = None,
     redirect_uri: str = "https://payroll.example/procountor/callback",
 ) -> ProviderConfig:

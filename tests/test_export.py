@@ -511,9 +511,11 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     store_tokens(host, sandbox, account)
     host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
     broken = replace(account, settings={"vat_status": "twelve"})
+    mapping = host.mapping_for(account.id, COMPANY.id)
+    assert mapping is not None
     result = procountor_plugin.nmbrs_journal_export(
         account=broken,
-        mapping=host.mapping_for(account.id, COMPANY.id),
+        mapping=mapping,
         company=COMPANY,
         journal=june_run(YEAR),
         actor=admin,
