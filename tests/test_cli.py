@@ -53,6 +53,31 @@ def test_version_prints_every_distribution(capsys: pytest.CaptureFixture[str]) -
     assert len(shown.splitlines()) == 1
 
 
+# ------------------------------------------------------------------ mistakes argparse catches
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["sandbox", "--port", "abc"], "--port"),
+        (["sandbox", "--token-ttl", "0"], "--token-ttl"),
+        (["sandbox", "--token-ttl", "soon"], "'soon'"),
+        (["bogus"], "'bogus'"),
+        ([], "command"),
+        (["demo", "--nope"], "--nope"),
+    ],
+)
+def test_a_command_line_mistake_is_one_line_naming_it(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert named in line
+    assert line.endswith("--help)")
+
+
 # ------------------------------------------------------------------ sandbox: the port
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from importlib import metadata
+from typing import NoReturn
 
 from nmbrs_procountor_devtools.db_path import db_path_problem
 
@@ -32,6 +33,24 @@ def versions() -> str:
     return ", ".join(one(name) for name in DISTRIBUTIONS)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one line (the usage is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _seconds(raw: str) -> int:
+    """A positive whole number of seconds, refused by argparse with the value named."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a positive whole number of seconds")
+    return value
+
+
 class _VersionsAction(argparse.Action):
     """Like argparse's ``version`` action, without re-wrapping the line to the terminal's width."""
 
@@ -44,7 +63,7 @@ class _VersionsAction(argparse.Action):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nmbrs-procountor",
         description="Procountor integration for an Nmbrs-style payroll host: demo and local sandbox.",
     )
@@ -83,7 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the client's single registered redirect URI (default: the sandbox's own default)",
     )
-    sandbox.add_argument("--token-ttl", type=int, default=3600, help="access-token lifetime in seconds")
+    sandbox.add_argument("--token-ttl", type=_seconds, default=3600, help="access-token lifetime in seconds")
     sandbox.add_argument("--no-rotation", action="store_true", help="keep refresh tokens valid after use")
     return parser
 
