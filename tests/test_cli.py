@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import tempfile
@@ -149,11 +150,25 @@ def test_db_in_an_unwritable_directory_names_it(
     assert "tmp" not in line.replace(str(tmp_path), "")  # no internal temporary file name
 
 
+def test_db_that_is_not_a_database_is_refused_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    notes.chmod(0o644)
+    assert cli.main(["demo", "--db", str(notes)]) == cli.EXIT_ERROR
+    assert f"--db {notes} is not a SQLite database" in one_error_line(capsys.readouterr().err)
+    assert notes.read_text() == "my notes"
+    assert stat.S_IMODE(notes.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 def test_a_good_db_path_passes_the_check(tmp_path: Path) -> None:
     assert db_path.db_path_problem(str(tmp_path / "host.sqlite3")) is None
-    existing = tmp_path / "existing.sqlite3"
-    existing.touch()
-    assert db_path.db_path_problem(str(existing)) is None
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    assert db_path.db_path_problem(str(empty)) is None
+    real = tmp_path / "real.sqlite3"
+    sqlite3.connect(real).execute("CREATE TABLE t (x)").connection.close()
+    assert db_path.db_path_problem(str(real)) is None
 
 
 # ------------------------------------------------------------------ Ctrl-C
