@@ -49,23 +49,27 @@ def end_group(proc: subprocess.Popen[str], grace: float = SIGINT_GRACE) -> None:
     assert not _group_alive(pgid), f"processes of group {pgid} are still running"
 
 
-def _child_setup(sigint: Literal["default", "ignored"]) -> None:
-    # Runs in the child before exec: choose the SIGINT disposition Python will start with.
-    signal.signal(signal.SIGINT, signal.SIG_IGN if sigint == "ignored" else signal.SIG_DFL)
+_LAUNCH = (
+    "import signal, sys\n"
+    "signal.signal(signal.SIGINT, signal.SIG_IGN if sys.argv[1] == 'ignored' else signal.default_int_handler)\n"
+    "from nmbrs_procountor_devtools.cli import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
 
 
 @contextlib.contextmanager
 def command(
     *args: str, sigint: Literal["default", "ignored"] = "default", grace: float = SIGINT_GRACE
 ) -> Iterator[subprocess.Popen[str]]:
-    """``python -m nmbrs_procountor_devtools.cli *args``; the process group is ended on exit."""
+    """The ``nmbrs-procountor`` command with ``args``, in a new process group that is ended on exit."""
+    # The SIGINT disposition is set in the child itself: a test run from a background job would
+    # otherwise hand it an ignored SIGINT (and preexec_fn is unsafe in a threaded test process).
     proc = subprocess.Popen(
-        [sys.executable, "-m", "nmbrs_procountor_devtools.cli", *args],
+        [sys.executable, "-c", _LAUNCH, sigint, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        preexec_fn=lambda: _child_setup(sigint),  # only signal.signal before exec
     )
     try:
         yield proc
