@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import pathlib
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 
@@ -24,7 +25,16 @@ class SandboxConfig:
     redirect_uri: str = "http://127.0.0.1:8765/procountor/callback"
     access_token_ttl: int = 3600
     code_ttl: int = 120
+    # Undocumented Procountor behaviours: one switch per plausible answer (docs/sandbox.md,
+    # "Switches"). Defaults are the strictest reading; the plugin is tested against each.
     rotate_refresh_tokens: bool = True
+    # "rfc": token refusals as {"error", "error_description"}; "errors": {"errors":[{"message"}]}
+    # as clients in production read them (docs/procountor-api.md, official schema notes).
+    token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a secret
+    # False: a POSTed JOURNAL's invoiceNotes are dropped (not stored, not read back).
+    keep_invoice_notes: bool = True
+    # How a POST dated in a PENDING tracking period is answered: refused like a closed one, or stored.
+    pending_periods: Literal["refuse", "accept"] = "refuse"
     rate_limit_per_second: float | None = 20.0
     today: datetime.date | None = None
     log_requests: bool = False
@@ -52,6 +62,10 @@ class SandboxConfig:
             raise ValueError("rate_limit_per_second must be positive or None")
         if self.state_file is not None and not isinstance(self.state_file, pathlib.Path):
             self.state_file = pathlib.Path(self.state_file)
+        if self.token_error_shape not in ("rfc", "errors"):
+            raise ValueError(f"token_error_shape must be 'rfc' or 'errors': {self.token_error_shape!r}")
+        if self.pending_periods not in ("refuse", "accept"):
+            raise ValueError(f"pending_periods must be 'refuse' or 'accept': {self.pending_periods!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port out of range: {self.port}")
 

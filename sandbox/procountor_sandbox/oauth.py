@@ -11,7 +11,7 @@ import hmac
 
 from werkzeug.wrappers import Request, Response
 
-from .responses import error, json_response, oauth_error, unauthorized
+from .responses import error, errors_shape, json_response, oauth_error, unauthorized
 from .state import SandboxState
 
 FORM = "application/x-www-form-urlencoded"
@@ -34,6 +34,19 @@ def bearer(request: Request) -> str | None:
 
 
 def token(state: SandboxState, request: Request) -> Response:
+    """The token endpoint's answer, a refusal in the shape ``token_error_shape`` selects.
+
+    Which shape Procountor uses is undocumented (docs/sandbox.md, "Switches"): "rfc" is RFC 6749's
+    ``{"error", "error_description"}``, "errors" the ``{"errors":[{"status","message"}]}`` that
+    clients in production read.
+    """
+    answer = _token(state, request)
+    if state.config.token_error_shape == "errors" and answer.status_code >= 400:  # noqa: S105
+        return errors_shape(answer)
+    return answer
+
+
+def _token(state: SandboxState, request: Request) -> Response:
     if request.method != "POST":
         response = oauth_error("invalid_request", "The token endpoint only accepts POST.", 405)
         response.headers["Allow"] = "POST"

@@ -12,7 +12,7 @@ def test_company_and_session(api: Api) -> None:
     assert company["id"] == BAKERY
     assert company["name"] == "Järvi Leipomo Oy"
     assert company["country"] == "FINLAND"
-    assert company["businessIdentifier"] == {"brnType": "Y_TUNNUS", "code": "1234567-8"}
+    assert company["businessIdentifier"] == {"brnType": "FI", "code": "1234567-8"}
     assert company["companyCurrency"] == "EUR"
     session = api.get("/sessioninfo").json()
     assert session["companyId"] == BAKERY
