@@ -524,13 +524,18 @@ class ExportResult:
 # --------------------------------------------------------------------------- host configuration
 
 
+_API_PATH: Final = re.compile(r"(/[A-Za-z0-9._~-]+)+")
+
+
 @dataclass(frozen=True)
 class ProviderConfig:
     """The host's configuration of a provider's API client (issued by the provider).
 
     ``environment`` is ``production``, ``test`` or ``custom``; ``base_url`` is required for
     ``custom`` (e.g. the sandbox). ``requests_per_second`` paces each worker process (keep
-    workers x rate at or below Procountor's 20). The secret never appears in ``repr``.
+    workers x rate at or below Procountor's 20). ``api_path`` is the path under the environment's
+    host where its API lives (a provider may serve several, e.g. versioned ones); it starts with
+    ``/`` and has no trailing slash, query or fragment. The secret never appears in ``repr``.
     """
 
     client_id: str
@@ -540,9 +545,17 @@ class ProviderConfig:
     base_url: str | None = None
     timeout_seconds: float = 30.0
     requests_per_second: float = 10.0
+    api_path: str = "/api"
 
     def __post_init__(self) -> None:
         _require_text("ProviderConfig", "client_id", self.client_id)
+        if not isinstance(self.api_path, str) or not _API_PATH.fullmatch(self.api_path):
+            raise _fail(
+                "ProviderConfig",
+                "api_path",
+                self.api_path,
+                "must be a path like /api: a leading slash, no trailing slash, query or fragment",
+            )
         if not isinstance(self.client_secret, str) or not self.client_secret.strip():
             raise ValueError("ProviderConfig.client_secret: must be a non-empty string (value hidden)")
         _require_text("ProviderConfig", "redirect_uri", self.redirect_uri)

@@ -448,7 +448,8 @@ URL_MAP = Map(
 
 def dispatch(state: SandboxState, request: Request, token: AccessToken) -> Response:
     """Route an authenticated request; the caller has checked the token and holds no lock."""
-    adapter = URL_MAP.bind("sandbox", path_info=request.path[len("/api") :] or "/")
+    prefix_end = request.path.find("/", 1)
+    adapter = URL_MAP.bind("sandbox", path_info=request.path[prefix_end:] if prefix_end > 0 else "/")
     try:
         endpoint, values = adapter.match(method=request.method)
     except MethodNotAllowed as exc:
