@@ -34,6 +34,7 @@ PLUGIN_EXCHANGES = {
     "GET /api/dimensions",
     "POST /api/dimensions/{id}/items",
     "GET /api/fiscalyears",
+    "GET /api/vats/default",
     "GET /api/ledgerreceipts",
     "GET /api/ledgerreceipts/{ids}",
     "POST /api/ledgerreceipts",
