@@ -180,3 +180,24 @@ def test_every_cassette_says_where_it_was_recorded() -> None:
             uris = re.findall(r"uri: (\S+)", (folder / f"{name}.yaml").read_text(encoding="utf-8"))
             assert uris
             assert all(u.startswith(origin.base_url + "/") for u in uris), name
+
+
+@replay_only
+def test_every_recorded_json_body_is_byte_for_byte_the_plugins_encoding() -> None:
+    """Each JSON request body is exactly what exact_json writes: 70.00 kept, é kept, nothing re-encoded."""
+    import yaml
+
+    from nmbrs_procountor_plugin.api import exact_json
+
+    bodies = []
+    for path in cassette_files():
+        for interaction in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
+            body = interaction["request"]["body"]
+            if isinstance(body, str) and body.lstrip()[:1] in ("{", "["):
+                bodies.append(body)
+    assert bodies
+    for body in bodies:
+        assert exact_json.dumps(exact_json.loads(body)) == body
+    receipts = [b for b in bodies if '"accountingValue"' in b]
+    assert any('"accountingValue":70.00' in b for b in receipts)
+    assert any("café" in b for b in receipts)
