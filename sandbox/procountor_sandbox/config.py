@@ -28,8 +28,8 @@ class SandboxConfig:
     # Undocumented Procountor behaviours: one switch per plausible answer (docs/sandbox.md,
     # "Switches"). Defaults are the strictest reading; the plugin is tested against each.
     rotate_refresh_tokens: bool = True
-    # "rfc": token refusals as {"error", "error_description"}; "errors": {"errors":[{"message"}]}
-    # as clients in production read them (docs/procountor-api.md, official schema notes).
+    # Assumption (docs/sandbox.md): the token endpoint's refusals as RFC 6749 {"error": ...}
+    # or as {"errors": [{"message": ...}]}, the shape clients in production read from it.
     token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a secret
     # False: a POSTed JOURNAL's invoiceNotes are dropped (not stored, not read back).
     keep_invoice_notes: bool = True

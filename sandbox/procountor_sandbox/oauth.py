@@ -8,10 +8,11 @@ say so and generic OAuth libraries get exactly these things wrong by default.
 from __future__ import annotations
 
 import hmac
+import json
 
 from werkzeug.wrappers import Request, Response
 
-from .responses import error, errors_shape, json_response, oauth_error, unauthorized
+from .responses import error, json_response, oauth_error, unauthorized
 from .state import SandboxState
 
 FORM = "application/x-www-form-urlencoded"
@@ -34,16 +35,26 @@ def bearer(request: Request) -> str | None:
 
 
 def token(state: SandboxState, request: Request) -> Response:
-    """The token endpoint's answer, a refusal in the shape ``token_error_shape`` selects.
+    """The token endpoint, its refusals in the shape ``SandboxConfig.token_error_shape`` picks."""
+    response = _token(state, request)
+    if response.status_code >= 400 and state.config.token_error_shape == "errors":  # noqa: S105
+        return _errors_shape(response)
+    return response
 
-    Which shape Procountor uses is undocumented (docs/sandbox.md, "Switches"): "rfc" is RFC 6749's
-    ``{"error", "error_description"}``, "errors" the ``{"errors":[{"status","message"}]}`` that
-    clients in production read.
+
+def _errors_shape(response: Response) -> Response:
+    """An RFC 6749 refusal re-told as ``{"errors": [{"status", "message"}]}`` (assumption, docs/sandbox.md).
+
+    Clients in production read this shape from Procountor's token endpoint; the message is the
+    description alone, as those clients show it: the OAuth error word is not in it.
     """
-    answer = _token(state, request)
-    if state.config.token_error_shape == "errors" and answer.status_code >= 400:  # noqa: S105
-        return errors_shape(answer)
-    return answer
+    body = json.loads(response.get_data(as_text=True))
+    message = body.get("error_description") or body.get("error") or "Bad Request"
+    shaped = json_response({"errors": [{"status": response.status_code, "message": message}]}, response.status_code)
+    for name in ("Cache-Control", "Pragma", "Allow"):
+        if name in response.headers:
+            shaped.headers[name] = response.headers[name]
+    return shaped
 
 
 def _token(state: SandboxState, request: Request) -> Response:

@@ -56,17 +56,6 @@ def oauth_error(code: str, description: str, status: int = 400) -> Response:
     )
 
 
-def errors_shape(rfc: Response) -> Response:
-    """An RFC 6749 token refusal re-told as Procountor's API error list (same status and headers)."""
-    body = jsonio.loads(rfc.get_data())
-    description = body.get("error_description") or body.get("error") or "Token request refused"
-    converted = json_response({"errors": [{"status": rfc.status_code, "message": description}]}, rfc.status_code)
-    for key, value in rfc.headers.items():
-        if key.lower() not in ("content-type", "content-length"):
-            converted.headers[key] = value
-    return converted
-
-
 def html_page(title: str, body_html: str, status: int = 200) -> Response:
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
