@@ -30,9 +30,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qsl, unquote_plus, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
+
+from nmbrs_procountor_devtools.conformance.scrub import REDACTED, REQUEST_SECRETS, RESPONSE_SECRETS, scrub_body
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 CASSETTES: Final = ROOT / "cassettes"
@@ -40,7 +42,6 @@ ORIGINS_FILE: Final = "origins.yaml"
 
 RECORD_ENV: Final = "PROCOUNTOR_RECORD"
 TARGETS: Final = ("sandbox", "pts")
-REDACTED: Final = "REDACTED"
 
 # Recording against the sandbox: a fixed port keeps re-recorded cassettes diff-free, a fixed
 # "today" keeps the sandbox's fiscal years (and so the journals' 2026 periods) the same.
@@ -48,10 +49,6 @@ SANDBOX_PORT: Final = int(os.environ.get("PROCOUNTOR_SANDBOX_PORT", "8711"))
 SANDBOX_TODAY: Final = date(2026, 11, 1)
 YEAR: Final = 2026
 
-# Request fields that are secrets wherever they appear (form bodies, JSON bodies, queries).
-REQUEST_SECRETS: Final = frozenset({"client_secret", "code", "refresh_token", "api_key", "password", "code_verifier"})
-# Response JSON keys that carry a secret, at any depth.
-RESPONSE_SECRETS: Final = frozenset({"access_token", "refresh_token", "id_token", "api_key", "client_secret"})
 DROPPED_REQUEST_HEADERS: Final = frozenset({"cookie", "x-api-key"})
 DROPPED_RESPONSE_HEADERS: Final = frozenset({"set-cookie", "authorization", "x-request-id"})
 SANDBOX_CLIENT_SECRET: Final = "sandbox-secret-0123456789abcdef"  # the public sandbox value, scanned for
@@ -126,49 +123,6 @@ def _as_bytes(body: Any) -> bytes:
     if body is None:
         return b""
     return body if isinstance(body, bytes) else str(body).encode("utf-8")
-
-
-def _json_fields(keys: frozenset[str]) -> re.Pattern[bytes]:
-    names = b"|".join(re.escape(k.encode()) for k in sorted(keys))
-    return re.compile(rb'(?i)("(?:' + names + rb')"\s*:\s*)"((?:[^"\\]|\\.)*)"')
-
-
-def _form_fields(keys: frozenset[str]) -> re.Pattern[bytes]:
-    names = b"|".join(re.escape(k.encode()) for k in sorted(keys))
-    return re.compile(rb"(?i)((?:^|&)(?:" + names + rb")=)([^&]*)")
-
-
-def scrub_body(body: bytes, keys: frozenset[str], *, content_type: str = "") -> tuple[bytes, list[str]]:
-    """The body with every secret field's value replaced by REDACTED, every other byte unchanged.
-
-    The cassette must show exactly what the plugin sent (``70.00`` stays ``70.00``, ``é`` stays
-    ``é``), so the body is never parsed and re-encoded: the secret values are cut out of the raw
-    bytes, in a JSON object at any depth (string values of the named keys) or in a form. JSON is
-    recognised by its first character, not by Content-Type, so ``application/json;
-    charset=utf-8`` is scrubbed too.
-    """
-    found: list[str] = []
-    stripped = body.lstrip()
-    if stripped[:1] in (b"{", b"["):
-
-        def redact_json(match: re.Match[bytes]) -> bytes:
-            value = json.loads(b'"' + match.group(2) + b'"')
-            if not value:
-                return match.group(0)
-            found.append(value)
-            return match.group(1) + b'"' + REDACTED.encode() + b'"'
-
-        return _json_fields(keys).sub(redact_json, body), found
-    if body and ("x-www-form-urlencoded" in content_type.lower() or b"=" in body):
-
-        def redact_form(match: re.Match[bytes]) -> bytes:
-            if not match.group(2):
-                return match.group(0)
-            found.append(unquote_plus(match.group(2).decode("utf-8", "replace")))
-            return match.group(1) + REDACTED.encode()
-
-        return _form_fields(keys).sub(redact_form, body), found
-    return body, found
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str:
