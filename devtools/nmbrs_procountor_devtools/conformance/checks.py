@@ -375,7 +375,7 @@ def check_pending(run: Run) -> Finding:
             assumption,
             False,
             "accept",
-            f"receipt {run.created[-1]}",
+            invalidate(run, run.created[-1]),
         )
     return Finding(
         "pending_periods",

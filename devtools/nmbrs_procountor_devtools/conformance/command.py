@@ -69,6 +69,7 @@ class Target:
     credentials: Credentials
     plan: Plan
     sandbox_today: str | None = None
+    sandbox: Any = None  # the embedded sandbox, with --sandbox (its test controls)
 
 
 def parse_switches(items: list[str]) -> dict[str, Any]:
@@ -103,6 +104,7 @@ def sandbox_target(switches: Mapping[str, Any], company: str | None = None, api_
             Credentials(sb.client_id, sb.client_secret, sb.redirect_uri, str(tokens["refresh_token"])),
             Plan(write=True, company=chosen, make_pending=make_pending),
             config.effective_today().isoformat(),
+            sb,
         )
 
 
@@ -159,9 +161,10 @@ def run_target(target: Target, record: Path | None = None) -> list[Finding]:
     return findings
 
 
-def main(args: argparse.Namespace, out: TextIO = sys.stdout, env: Mapping[str, str] | None = None) -> int:
+def main(args: argparse.Namespace, out: TextIO | None = None, env: Mapping[str, str] | None = None) -> int:
     """0: every check that ran holds; 1: an assumption does not hold; 2: the kit could not run."""
     environ = os.environ if env is None else env
+    out = sys.stdout if out is None else out
     try:
         if args.sandbox:
             with sandbox_target(parse_switches(args.switch), args.company, args.api_path) as target:
