@@ -25,7 +25,7 @@ class Endpoints:
 
     base_url: str
     # Procountor serves its API at /api and at versioned paths (/latest, /supported, /vYYMM);
-    # the token endpoint stays at /api/oauth/token whichever is chosen (docs/procountor-api.md §2).
+    # the token endpoint stays at /api/oauth/token whichever is chosen (docs/procountor-api.md §1, §2).
     api_path: str = "/api"
 
     @property
