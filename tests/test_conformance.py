@@ -143,3 +143,10 @@ def test_the_kit_records_its_exchanges_as_a_cassette_marked_with_its_origin(tmp_
     ]
     assert refresh_forms
     assert all("refresh_token=REDACTED" in form or "conformance-not-a-refresh-token" in form for form in refresh_forms)
+
+
+@pytest.mark.parametrize("switch", ["bogus=1", "pending_periods=maybe", "token_error_shape"])
+def test_a_bad_switch_is_refused_before_anything_starts(switch: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["sandbox", "--port", "0", "--switch", switch]) == 2
+    assert cli.main(["conformance", "--sandbox", "--switch", switch]) == 2
+    assert switch.split("=")[0] in capsys.readouterr().err

@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--token-ttl", type=int, default=3600, help="access-token lifetime in seconds")
     sandbox.add_argument("--no-rotation", action="store_true", help="keep refresh tokens valid after use")
+    sandbox.add_argument(
+        "--switch",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="play one answer to an undocumented behaviour, e.g. token_error_shape=errors, keep_invoice_notes=false, "
+        "pending_periods=accept (repeatable; docs/sandbox.md)",
+    )
     conformance = commands.add_parser(
         "conformance",
         help="check Procountor's undocumented behaviours against the product's assumptions",
@@ -78,7 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.redirect_uri:
         options["redirect_uri"] = args.redirect_uri
-    sb = Sandbox(SandboxConfig(**options))
+    from nmbrs_procountor_devtools.conformance.checks import KitError
+    from nmbrs_procountor_devtools.conformance.command import parse_switches
+
+    try:
+        options.update(parse_switches(args.switch))
+        config = SandboxConfig(**options)
+    except (KitError, ValueError) as exc:
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return 2
+    sb = Sandbox(config)
     sb.start()
     print(sb.describe(), flush=True)
     try:
