@@ -150,3 +150,24 @@ def test_a_bad_switch_is_refused_before_anything_starts(switch: str, capsys: pyt
     assert cli.main(["sandbox", "--port", "0", "--switch", switch]) == 2
     assert cli.main(["conformance", "--sandbox", "--switch", switch]) == 2
     assert switch.split("=")[0] in capsys.readouterr().err
+
+
+def test_no_secret_shows_in_the_kits_reprs() -> None:
+    with sandbox_target({}) as target:
+        from nmbrs_procountor_devtools.conformance.checks import run_checks
+
+        findings, run = run_checks(target.probe, target.credentials, target.plan)
+        target.probe.close()
+        shown = repr(run) + repr(target) + repr(findings) + repr(target.probe.exchanges)
+    assert run.secrets
+    assert target.credentials.client_secret in run.secrets
+    assert not [s for s in run.secrets if s in shown]
+
+
+def test_the_kit_runs_under_a_versioned_api_path_and_refuses_a_malformed_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["conformance", "--sandbox", "--api-path", "/v2604", "--json"]) == 0
+    assert all(item["holds"] for item in json.loads(capsys.readouterr().out))
+    assert cli.main(["conformance", "--sandbox", "--api-path", "api/"]) == 2
+    assert "--api-path" in capsys.readouterr().err

@@ -53,14 +53,14 @@ class Run:
     probe: Probe
     credentials: Credentials
     plan: Plan
-    access_token: str = ""
-    refresh_token: str = ""
+    access_token: str = field(default="", repr=False)
+    refresh_token: str = field(default="", repr=False)
     company_id: str = ""
     company_name: str = ""
     writes_allowed: bool = False
     writes_note: str = ""
     created: list[int] = field(default_factory=list)
-    secrets: set[str] = field(default_factory=set)
+    secrets: set[str] = field(default_factory=set, repr=False)
 
     def keep(self, *values: object) -> None:
         self.secrets.update(str(v) for v in values if isinstance(v, str) and v)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -166,6 +167,8 @@ def main(args: argparse.Namespace, out: TextIO | None = None, env: Mapping[str, 
     environ = os.environ if env is None else env
     out = sys.stdout if out is None else out
     try:
+        if not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", args.api_path):
+            raise KitError(f"--api-path {args.api_path!r}: a path like /api, /latest or /v2604")
         if args.sandbox:
             with sandbox_target(parse_switches(args.switch), args.company, args.api_path) as target:
                 findings = run_target(target, args.record)

@@ -22,7 +22,7 @@ MIN_INTERVAL: Final = 0.2  # at most 5 requests per second
 FORM: Final = "application/x-www-form-urlencoded"  # no charset: Procountor refuses one (release 24.08)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Exchange:
     """One request as sent and the answer as received, bytes untouched."""
 
@@ -43,7 +43,7 @@ class Probe:
     base_url: str
     api_path: str = "/api"
     min_interval: float = MIN_INTERVAL
-    exchanges: list[Exchange] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list, repr=False)  # they hold live tokens
     _http: requests.Session = field(default_factory=requests.Session, repr=False)
     _last: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
