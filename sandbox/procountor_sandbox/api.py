@@ -119,6 +119,7 @@ def users(ctx: Ctx) -> Response:
             "firstName": u.first_name,
             "lastName": u.last_name,
             "email": u.email,
+            "mobilePhone": u.mobile_phone,
         }
     )
 

@@ -192,6 +192,136 @@ ERROR_MESSAGE = Model(
 )
 ERROR_MESSAGES = Model("ErrorMessages", {}, {"errors": [ERROR_MESSAGE]})
 
+RIGHT = ("ALL_RIGHTS", "NOT_ENABLED", "NO_ACCESS", "VIEWING_RIGHTS")
+USER = Model(
+    "User",
+    {"firstName": "string", "lastName": "string", "email": "string", "mobilePhone": "string"},
+    {
+        "id": "integer",
+        "username": "string",
+        "companyId": "integer",
+        "countryCode": "string",
+        "street": "string",
+        "zip": "string",
+        "city": "string",
+        "partnerId": "integer",
+        "loginMethod": ("FINAGO_KEY", "PASSWORDLIST", "PROCOUNTOR_KEY"),
+        "secondaryPhone": "string",
+        "socialSecurityNumber": "string",
+    },
+)
+ACCOUNTING_RIGHTS = Model(
+    "AccountingRights",
+    {},
+    {
+        "journalReceipts": RIGHT,
+        "journalReceiptSearch": RIGHT,
+        "personalJournalReceiptsOnly": "boolean",
+        "closingOfAccountTools": RIGHT,
+        "preventCreatingEditingInvoices": "boolean",
+        "preventEditingAccountingPage": "boolean",
+        "accountingReports": RIGHT,
+        "archive": RIGHT,
+    },
+)
+USER_PERMISSIONS = Model(
+    "UserPermissions",
+    {},
+    {
+        "management": "object",
+        "user": "object",
+        "sales": "object",
+        "purchases": "object",
+        "travelAndExpenses": "object",
+        "invoiceCirculation": "object",
+        "salaries": "object",
+        "payments": "object",
+        "accounting": ACCOUNTING_RIGHTS,
+    },
+)
+USER_PRIVILEGES = Model("UserPrivileges", {}, {"role": "string", "rights": USER_PERMISSIONS})
+SESSION_INFO = Model(
+    "SessionInfo",
+    {},
+    {
+        "companyId": "integer",
+        "name": "string",
+        "country": "string",
+        "productVersion": "string",
+        "userId": "integer",
+        "userName": "string",
+        "companySettings": "object",
+    },
+)
+DIMENSION_ITEM = Model(
+    "DimensionItem", {"codeName": "string"}, {"id": "integer", "status": "string", "description": "string"}
+)
+DIMENSION = Model("Dimension", {"name": "string"}, {"id": "integer", "items": [DIMENSION_ITEM]})
+TRACKING_PERIOD = Model(
+    "TrackingPeriod",
+    {"status": ("CLOSED", "OPEN", "PENDING")},
+    {"id": "integer", "startDate": "date", "endDate": "date", "modified": "date-time"},
+)
+FISCAL_YEAR = Model(
+    "FiscalYear",
+    {},
+    {
+        "id": "integer",
+        "startDate": "date",
+        "endDate": "date",
+        "modified": "date-time",
+        "trackingPeriods": [TRACKING_PERIOD],
+        "isOpen": "boolean",
+    },
+)
+FISCAL_YEARS = Model("FiscalYears", {}, {"fiscalYears": [FISCAL_YEAR]})
+LEDGER_ACCOUNTS = Model(
+    "LedgerAccounts",
+    {},
+    {
+        "ledgerAccounts": [
+            Model(
+                "LedgerAccount",
+                {},
+                {
+                    "ledgerAccountCode": "string",
+                    "name": "string",
+                    "active": "boolean",
+                    "translations": [
+                        Model("LedgerAccountTranslation", {}, {"languageCode": "string", "translation": "string"})
+                    ],
+                },
+            )
+        ]
+    },
+)
+VAT_INFORMATION = Model(
+    "VatInformation",
+    {},
+    {
+        "vatInformation": [
+            Model(
+                "VatCountryInfo",
+                {},
+                {
+                    "country": "string",
+                    "percentages": [
+                        Model("VatInfo", {}, {"vatPercent": "number", "sales": "boolean", "purchase": "boolean"})
+                    ],
+                },
+            )
+        ],
+        "vatStatuses": [
+            Model(
+                "VatStatusInfo",
+                {},
+                {"vatStatus": "integer", "description": "string", "sales": "boolean", "purchase": "boolean"},
+            )
+        ],
+    },
+)
+STATUS = Model("Status", {}, {"name": "string", "version": "string", "status": ("DEGRADED", "FAILING", "OK")})
+
 # Not in the definition (the token endpoint is not part of it): RFC 6749 §5.2's error response,
 # the other shape a token refusal may take (docs/sandbox.md, switch token_error_shape).
 RFC6749_ERROR = Model("RFC 6749 error", {"error": "string"}, {"error_description": "string", "error_uri": "string"})

@@ -61,6 +61,26 @@ def test_company_is_a_company_with_an_official_brn_type(api: Api) -> None:
     assert answer["businessIdentifier"]["brnType"] == "FI"
 
 
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [
+        ("/users", schema.USER),
+        ("/users/rights", schema.USER_PRIVILEGES),
+        ("/sessioninfo", schema.SESSION_INFO),
+        ("/dimensions", [schema.DIMENSION]),
+        ("/dimensions/501", schema.DIMENSION),
+        ("/fiscalyears", schema.FISCAL_YEARS),
+        ("/coa", schema.LEDGER_ACCOUNTS),
+        ("/vats/default", schema.VAT_INFORMATION),
+        ("/status", schema.STATUS),
+    ],
+)
+def test_the_other_reads_match_their_models(api: Api, path: str, model: Any) -> None:
+    answer = api.get(path)
+    assert answer.status_code == 200
+    conform(decimal_json(answer), model)
+
+
 def _post(api: Api, body: dict[str, Any], query: str = "") -> dict[str, Any]:
     answer = api.post(f"/ledgerreceipts{query}", json=body)
     assert answer.status_code == 200, answer.text
