@@ -137,7 +137,8 @@ def test_the_kit_records_its_exchanges_as_a_cassette_marked_with_its_origin(tmp_
     ]
     assert posted
     assert '"accountingValue":1.00' in posted[0]
-    assert "(ä)" in posted[0]
+    assert "väliaikainen" in posted[0]
+    assert "nmbrs-procountor/1 company=conformance" in posted[0]
     refresh_forms = [
         i["request"]["body"] for i in interactions if "grant_type=refresh_token" in (i["request"]["body"] or "")
     ]

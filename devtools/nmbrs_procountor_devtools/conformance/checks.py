@@ -8,6 +8,7 @@ the grant belongs to and the user named, and every receipt created is invalidate
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from nmbrs_hookspecs.types import Period
 from nmbrs_procountor_devtools.conformance.http import Probe
 from nmbrs_procountor_devtools.conformance.report import Finding
 from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, parse_fingerprint
 
 
 class KitError(RuntimeError):
@@ -287,7 +290,7 @@ def _journal(run: Run, day: date, notes: str) -> dict[str, Any] | str:
                 "account": a,
                 "accountingValue": v,
                 "vatPercent": percent,
-                "description": "conformance",
+                "description": "nmbrs-procountor conformance: väliaikainen",  # non-ASCII, in Windows-1252
             }
             for a, v in rows
         ],
@@ -320,7 +323,11 @@ def check_invoice_notes(run: Run) -> Finding:
     day = _open_day(_fiscal_years(run), run.plan.today, "OPEN")
     if day is None:
         return Finding("invoice_notes", "not tried: no OPEN tracking period", assumption, None)
-    notes = f"nmbrs-procountor conformance {uuid.uuid4().hex} (ä)"
+    # The product's own fingerprint line, as the export writes it: what must survive is exactly this.
+    run_id = f"conformance-{uuid.uuid4().hex[:12]}"
+    notes = Fingerprint(
+        run_id, "conformance", Period(day.year, day.month), hashlib.sha256(run_id.encode()).hexdigest()
+    ).text()
     receipt = _journal(run, day, notes)
     if isinstance(receipt, str):
         return Finding("invoice_notes", f"not tried: {receipt}", assumption, None)
@@ -340,9 +347,12 @@ def check_invoice_notes(run: Run) -> Finding:
     in_batch = next((r for r in batch or [] if isinstance(r, dict) and r.get("id") == receipt_id), {})
     seen = {"single": single.get("invoiceNotes"), "batch": in_batch.get("invoiceNotes")}
     kept = all(value == notes for value in seen.values())
+    recognised = all(parse_fingerprint(value) is not None for value in seen.values())
 
     def word(value: Any) -> str:
-        return "kept" if value == notes else "absent" if value is None else "changed"
+        if value == notes:
+            return "kept"
+        return "absent" if value is None else "changed" + (" (still recognised)" if recognised else "")
 
     observed = f"single read: {word(seen['single'])}; batch read: {word(seen['batch'])}"
     return Finding("invoice_notes", observed, assumption, kept, kept, invalidate(run, receipt_id))
