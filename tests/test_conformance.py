@@ -172,3 +172,13 @@ def test_the_kit_runs_under_a_versioned_api_path_and_refuses_a_malformed_one(
     assert all(item["holds"] for item in json.loads(capsys.readouterr().out))
     assert cli.main(["conformance", "--sandbox", "--api-path", "api/"]) == 2
     assert "--api-path" in capsys.readouterr().err
+
+
+def test_a_refused_grant_stops_the_kit_with_a_reason_and_writes_nothing() -> None:
+    from nmbrs_procountor_devtools.conformance.checks import KitError
+
+    with sandbox_target({}) as target:
+        target.sandbox.revoke_refresh_tokens()
+        with pytest.raises(KitError, match="refresh token given was refused"):
+            run_target(target)
+        assert target.sandbox.receipts(10001) == []
