@@ -80,3 +80,18 @@ def test_an_export_does_not_ask_for_the_vat_defaults(host: ReferenceHost, sandbo
     result = host.export_journal(admin, account.id, COMPANY, june_run(date.today().year))
     assert result.status == "sent"
     assert VATS not in [r.path for r in sandbox.request_log]
+
+
+def test_a_user_who_may_not_read_the_vat_defaults_can_still_map(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nmbrs_procountor_plugin.api.client import ProcountorClient
+    from nmbrs_procountor_plugin.api.errors import ProcountorForbidden
+
+    def forbidden(self: ProcountorClient) -> dict[str, object]:
+        raise ProcountorForbidden(403, (), "Insufficient user rights")
+
+    monkeypatch.setattr(ProcountorClient, "vat_defaults", forbidden)
+    account = account_with(host, sandbox, admin, "PURCHASE", 3)
+    problems = host.validate_mapping(admin, mapping_of(account), COMPANY)
+    assert [p.code for p in problems if p.blocking] == []

@@ -5,10 +5,13 @@ definition: "The VAT status used must be enabled for the current receipt type", 
 docs/procountor-api.md §3a). ``GET /vats/default`` lists the enabled statuses per sales and
 purchase, so the mapping check reads it once and says so in advance, instead of the first POST
 failing. The export does not repeat the call: the settings are checked where they are chosen.
+A user without the right to read the VAT defaults (403) is not stopped from mapping: the check
+is skipped and logged, and Procountor's own refusal at export remains the last word.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,10 +19,12 @@ from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.types import IntegrationAccount, Problem
 from nmbrs_procountor_plugin.api.connection import open_client
-from nmbrs_procountor_plugin.api.errors import ProcountorError
+from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorForbidden
 from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
+
+log = logging.getLogger(__name__)
 
 
 def enabled_statuses(vat_defaults: Mapping[str, Any], vat_type: str) -> list[int]:
@@ -43,6 +48,9 @@ def vat_setting_problems(
     client = open_client(account, host, locale)
     try:
         enabled = enabled_statuses(client.vat_defaults(), settings.vat_type)
+    except ProcountorForbidden:
+        log.info("procountor: account %s may not read the VAT defaults; VAT settings not checked", account.id)
+        return []
     except ProcountorError as exc:
         raise ProblemError(problems_for(exc, None, locale, account.username)) from exc
     except (TypeError, ValueError, AttributeError) as exc:
