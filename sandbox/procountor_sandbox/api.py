@@ -287,10 +287,12 @@ def create_receipt(ctx: Ctx) -> Response:
         return error(400, f"Invalid createReconciliation: {flag}", "createReconciliation")
     reconcile = flag == "true"
     config = ctx.state.config
-    problems = validate_receipt(ctx.company, body, reconcile, config.pending_periods == "accept")
+    problems = validate_receipt(ctx.company, body, reconcile, accept_pending=config.pending_periods == "accept")
     if problems:
         return violations(problems)
-    receipt = store_receipt(ctx.state, ctx.company, body, reconcile, config.keep_invoice_notes)
+    if not config.keep_invoice_notes:
+        body = {key: value for key, value in body.items() if key != "invoiceNotes"}
+    receipt = store_receipt(ctx.state, ctx.company, body, reconcile)
     return json_response(full_view(receipt))
 
 

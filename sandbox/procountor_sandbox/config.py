@@ -25,16 +25,10 @@ class SandboxConfig:
     redirect_uri: str = "http://127.0.0.1:8765/procountor/callback"
     access_token_ttl: int = 3600
     code_ttl: int = 120
-    # Undocumented Procountor behaviours: one switch per plausible answer (docs/sandbox.md,
-    # "Switches"). Defaults are the strictest reading; the plugin is tested against each.
     rotate_refresh_tokens: bool = True
     # Assumption (docs/sandbox.md): the token endpoint's refusals as RFC 6749 {"error": ...}
     # or as {"errors": [{"message": ...}]}, the shape clients in production read from it.
     token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a secret
-    # False: a POSTed JOURNAL's invoiceNotes are dropped (not stored, not read back).
-    keep_invoice_notes: bool = True
-    # How a POST dated in a PENDING tracking period is answered: refused like a closed one, or stored.
-    pending_periods: Literal["refuse", "accept"] = "refuse"
     rate_limit_per_second: float | None = 20.0
     today: datetime.date | None = None
     log_requests: bool = False
@@ -42,6 +36,13 @@ class SandboxConfig:
     # this JSON file at construction if it exists, and saved to it atomically after each
     # mutating request and on stop().
     state_file: pathlib.Path | None = None
+    # Undocumented in Procountor (docs/sandbox.md): whether a POSTed JOURNAL keeps its
+    # invoiceNotes. False drops them from the stored receipt, so a client that relies on them to
+    # recognise its own receipts is tested against the answer it fears.
+    keep_invoice_notes: bool = True
+    # Undocumented too: how a POST dated in a PENDING tracking period is answered. "refuse" treats
+    # PENDING like CLOSED (CLOSED_FISCAL_PERIOD); "accept" books it as if the period were open.
+    pending_periods: Literal["refuse", "accept"] = "refuse"
 
     def __post_init__(self) -> None:
         # Procountor registers exactly one redirect URI per client and it must be a clean URL

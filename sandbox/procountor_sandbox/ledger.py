@@ -69,17 +69,9 @@ def _row(state: SandboxState, row: dict[str, Any], body: dict[str, Any]) -> dict
 
 
 def store_receipt(
-    state: SandboxState,
-    company: Company,
-    body: dict[str, Any],
-    create_reconciliation: bool,
-    keep_invoice_notes: bool = True,
+    state: SandboxState, company: Company, body: dict[str, Any], create_reconciliation: bool
 ) -> dict[str, Any]:
-    """Caller holds the state lock and has validated ``body``.
-
-    ``keep_invoice_notes`` False plays the undocumented answer where a JOURNAL's
-    ``invoiceNotes`` are not kept (docs/sandbox.md, switch ``keep_invoice_notes``).
-    """
+    """Caller holds the state lock and has validated ``body``."""
     rows = [_row(state, r, body) for r in body["transactions"]]
     total = imbalance(body)
     if create_reconciliation and total != 0:
@@ -112,7 +104,7 @@ def store_receipt(
         "vatStatus": body["vatStatus"],
         "transactionDescription": body.get("transactionDescription"),
         "accountantsNotes": body.get("accountantsNotes"),
-        "invoiceNotes": body.get("invoiceNotes") if keep_invoice_notes else None,
+        "invoiceNotes": body.get("invoiceNotes"),
         "invoiceId": next(state.invoice_ids),
         "receiptNumber": number,
         "invoiceNumber": number,

@@ -133,15 +133,10 @@ def locate_period(company: Company, day: datetime.date) -> tuple[FiscalYear | No
 
 
 def date_is_open(company: Company, day: datetime.date, accept_pending: bool = False) -> bool:
-    """Postable iff the fiscal year is open and its tracking period is OPEN.
-
-    PENDING is undocumented (docs/sandbox.md, switch ``pending_periods``): refused like a closed
-    period unless ``accept_pending``.
-    """
+    """Postable iff the fiscal year is open and its tracking period is OPEN (PENDING only when accepted)."""
     fy, period = locate_period(company, day)
-    if fy is None or not fy.is_open or period is None:
-        return False
-    return period.status == "OPEN" or (accept_pending and period.status == "PENDING")
+    postable = ("OPEN", "PENDING") if accept_pending else ("OPEN",)
+    return fy is not None and fy.is_open and period is not None and period.status in postable
 
 
 def check_receipt_date(company: Company, value: Any, accept_pending: bool = False) -> list[Violation]:
