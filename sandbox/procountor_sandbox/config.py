@@ -28,7 +28,7 @@ class SandboxConfig:
     rotate_refresh_tokens: bool = True
     # Assumption (docs/sandbox.md): the token endpoint's refusals as RFC 6749 {"error": ...}
     # or as {"errors": [{"message": ...}]}, the shape clients in production read from it.
-    token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a secret
+    token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a password
     rate_limit_per_second: float | None = 20.0
     today: datetime.date | None = None
     log_requests: bool = False

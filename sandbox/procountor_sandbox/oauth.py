@@ -37,7 +37,7 @@ def bearer(request: Request) -> str | None:
 def token(state: SandboxState, request: Request) -> Response:
     """The token endpoint, its refusals in the shape ``SandboxConfig.token_error_shape`` picks."""
     response = _token(state, request)
-    if response.status_code >= 400 and state.config.token_error_shape == "errors":  # noqa: S105
+    if response.status_code >= 400 and state.config.token_error_shape == "errors":  # noqa: S105 - a shape
         return _errors_shape(response)
     return response
 
