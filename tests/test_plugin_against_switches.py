@@ -83,14 +83,12 @@ def test_refreshing_again_and_again_works_with_and_without_rotation(
 # --------------------------------------------------------------------------- the token error shape
 
 
-# Until issue 12 lands the plugin (through authlib) reads only the RFC shape and takes the other
-# for an outage. Strict: the marker must go the moment the plugin gets it right.
-_NEEDS_ISSUE_12 = pytest.mark.xfail(strict=True, reason="issue 12: refusals in the {'errors': [...]} shape")
 # Until issue 11 lands the only answer to "already booked?" is the fingerprint in invoiceNotes.
+# Strict: the marker must go the moment the plugin gets it right.
 _NEEDS_ISSUE_11 = pytest.mark.xfail(strict=True, reason="issue 11: the host's booking ledger")
 
 
-@pytest.mark.parametrize("shape", ["rfc", pytest.param("errors", marks=_NEEDS_ISSUE_12)])
+@pytest.mark.parametrize("shape", ["rfc", "errors"])
 def test_a_dead_refresh_token_ends_expired_in_either_refusal_shape(
     switched: Callable[..., tuple[Sandbox, ReferenceHost]], admin: Actor, shape: str
 ) -> None:
