@@ -53,7 +53,7 @@ def test_a_vat_status_not_enabled_for_the_type_is_a_problem_on_the_field(
     assert len(vat) == 1
     assert vat[0].field == "vat_status"
     assert str(vat_status) in vat[0].message
-    assert vat_type in vat[0].message
+    assert f"{vat_type.lower()} receipts" in vat[0].message
     enabled = "1, 12, 3" if vat_type == "SALES" else "1, 12"
     assert enabled in vat[0].hint
 
@@ -68,6 +68,9 @@ def test_the_vat_problem_is_a_sentence_in_each_language(host: ReferenceHost, san
         if p.code == "procountor.mapping.vat_status_not_enabled"
     ]
     assert "{" not in found.message + found.hint
+    assert "PURCHASE" not in found.message  # the VAT type is said in the language, not as the setting's value
+    words = {"en": "purchase receipts", "nl": "inkoopboekingen", "sv": "inköpsverifikat", "fi": "ostotositteilla"}
+    assert words[locale] in found.message
     assert "Järvi Leipomo Oy" in found.message
     assert found.message.endswith(".")
     assert found.hint.endswith(".")

@@ -22,6 +22,7 @@ from nmbrs_procountor_plugin.api.connection import open_client
 from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorForbidden
 from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.messages import problem
+from nmbrs_procountor_plugin.messages.mapping import vat_receipts_word
 from nmbrs_procountor_plugin.provider import AccountSettings
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def vat_setting_problems(
             locale,
             field="vat_status",
             vat_status=settings.vat_status,
-            vat_type=settings.vat_type,
+            vat_receipts=vat_receipts_word(settings.vat_type, locale),
             enabled=", ".join(str(s) for s in enabled) or "-",
             company_name=company_name,
             username=account.username,
