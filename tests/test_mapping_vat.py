@@ -23,7 +23,7 @@ DIMS = (DimensionMapping("cost_center", True, "Kustannuspaikka"), DimensionMappi
 
 def account_with(host: ReferenceHost, sb: Sandbox, admin: Actor, vat_type: str, vat_status: int) -> IntegrationAccount:
     account = host.create_account(
-        admin, "procountor", f"vat-{vat_type}-{vat_status}", {"vat_type": vat_type, "vat_status": vat_status}
+        admin, "procountor", f"vat-{vat_type.lower()}-{vat_status}", {"vat_type": vat_type, "vat_status": vat_status}
     )
     store_tokens(host, sb, account)
     return account
