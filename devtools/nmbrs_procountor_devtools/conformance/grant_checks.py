@@ -38,7 +38,8 @@ def check_login_host(run: Run) -> Finding:
         },
     )
     location = answer.headers.get("Location", "")
-    host = urlsplit(location).netloc if answer.is_redirect and location else expected
+    # A relative redirect stays on the same host.
+    host = (urlsplit(location).netloc or expected) if answer.is_redirect and location else expected
     page = answer.status_code == 200 and "html" in answer.headers.get("Content-Type", "")
     holds = page or (answer.is_redirect and host == expected)
     observed = f"HTTP {answer.status_code} at {expected}/login" + (
@@ -50,7 +51,7 @@ def check_login_host(run: Run) -> Finding:
         f"the login page is at {expected}/login",
         holds,
         host,
-        "" if holds else "set the login host of this environment in the product's configuration",
+        "" if holds else "the product sends admins to <host>/login: it needs the real login URL as a setting",
     )
 
 
