@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import urlencode
 
 import requests
 
@@ -101,8 +102,6 @@ class Probe:
         return response
 
     def token(self, form: Mapping[str, str]) -> requests.Response:
-        from urllib.parse import urlencode
-
         return self.send(
             "POST",
             self.token_url,
