@@ -21,6 +21,7 @@ from vcr.request import Request
 
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.pacing import Pacer
 from procountor_sandbox import Sandbox
 from tests.cassette_tests import support
 from tests.test_client import FixedToken
@@ -50,10 +51,11 @@ def _receipt() -> dict[str, Any]:
 
 
 def test_a_recorded_cassette_holds_the_exact_request_bytes(
-    tmp_path: Path, sandbox_factory: Callable[..., Sandbox]
+    tmp_path: Path, sandbox_factory: Callable[..., Sandbox], pacer: Pacer
 ) -> None:
     sb = sandbox_factory(today=date(2026, 11, 1), rate_limit_per_second=None)
-    client = ProcountorClient(sb.api_url, FixedToken(sb.issue_tokens("demo.admin", 10001)["access_token"]), timeout=5)
+    token = FixedToken(sb.issue_tokens("demo.admin", 10001)["access_token"])
+    client = ProcountorClient(sb.api_url, token, timeout=5, pacer=pacer)
     payload = _receipt()
     sent = exact_json.dumps(payload).encode("utf-8")
     with vcrpy.VCR(cassette_library_dir=str(tmp_path)).use_cassette("bytes.yaml", **support.vcr_config("all")):
