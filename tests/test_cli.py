@@ -97,7 +97,7 @@ def test_unknown_host_is_one_line_naming_it(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_bad_redirect_uri_is_one_line_naming_the_value(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["sandbox", "--port", "0", "--redirect-uri", "https://payroll.example/cb?x=1"]) == cli.EXIT_ERROR
+    assert cli.main(["sandbox", "--port", "0", "--redirect-uri", "https://payroll.example/cb?x=1"]) == cli.EXIT_USAGE
     line = one_error_line(capsys.readouterr().err)
     assert "https://payroll.example/cb?x=1" in line
     assert "query string" in line

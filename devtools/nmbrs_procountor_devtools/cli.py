@@ -1,7 +1,7 @@
-"""The ``nmbrs-procountor`` command: run the demo, or run the Procountor sandbox on its own.
+"""The ``nmbrs-procountor`` command: the demo, the Procountor sandbox on its own, the conformance kit.
 
 Every mistake a person can make here ends in one line on stderr that names the port, the path or
-the cause, and a non-zero exit status; Ctrl-C ends either command with status 130 and no traceback.
+the cause, and a non-zero exit status; Ctrl-C ends every command with status 130 and no traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import NoReturn
 from nmbrs_procountor_devtools.db_path import db_path_problem
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2  # a wrong option value, as argparse answers a wrong option
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command ended by Ctrl-C
 DISTRIBUTIONS = ("nmbrs-procountor-devtools", "nmbrs-procountor-plugin", "procountor-sandbox", "nmbrs-hookspecs")
 
@@ -130,12 +131,31 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--token-ttl", type=_seconds, default=3600, help="access-token lifetime in seconds")
     sandbox.add_argument("--no-rotation", action="store_true", help="keep refresh tokens valid after use")
+    sandbox.add_argument(
+        "--switch",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="play one answer to an undocumented behaviour, e.g. token_error_shape=errors, keep_invoice_notes=false, "
+        "pending_periods=accept (repeatable; docs/sandbox.md)",
+    )
+    conformance = commands.add_parser(
+        "conformance",
+        help="check Procountor's undocumented behaviours against the product's assumptions",
+        description="One scripted check per behaviour Procountor does not document (invoiceNotes on a JOURNAL, "
+        "the token endpoint's refusal shape, refresh-token rotation, PENDING periods, the login host, logout), "
+        "against a Procountor environment or the embedded sandbox. Writes only with --write, only in the "
+        "--company named, and invalidates what it created. See docs/conformance.md.",
+    )
+    from nmbrs_procountor_devtools.conformance.command import add_arguments
+
+    add_arguments(conformance)
     return parser
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = EXIT_ERROR) -> int:
     print(f"nmbrs-procountor: error: {message}", file=sys.stderr, flush=True)
-    return EXIT_ERROR
+    return code
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -146,6 +166,12 @@ def _demo(args: argparse.Namespace) -> int:
     from nmbrs_procountor_devtools import demo
 
     return demo.main(args.db, args.json)
+
+
+def _conformance(args: argparse.Namespace) -> int:
+    from nmbrs_procountor_devtools.conformance import command
+
+    return command.main(args)
 
 
 def _month_end(args: argparse.Namespace) -> int:
@@ -169,6 +195,8 @@ def _month_end(args: argparse.Namespace) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
+    from nmbrs_procountor_devtools.conformance.checks import KitError
+    from nmbrs_procountor_devtools.conformance.command import parse_switches
     from procountor_sandbox import Sandbox, SandboxConfig
 
     try:
@@ -180,9 +208,10 @@ def _sandbox(args: argparse.Namespace) -> int:
         )
         if args.redirect_uri:
             config = dataclasses.replace(config, redirect_uri=args.redirect_uri)
+        config = dataclasses.replace(config, **parse_switches(args.switch))
         sb = Sandbox(config)
-    except ValueError as bad:  # SandboxConfig names the setting and the value
-        return _fail(str(bad))
+    except (KitError, ValueError) as bad:  # both name the option or setting and the value
+        return _fail(str(bad), EXIT_USAGE)
     try:
         sb.start()
     except OSError as cannot:  # ListenError names the address and the cause
@@ -204,7 +233,7 @@ def _sandbox(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"demo": _demo, "month-end": _month_end, "sandbox": _sandbox}
+        commands = {"demo": _demo, "conformance": _conformance, "month-end": _month_end, "sandbox": _sandbox}
         return commands[args.command](args)
     except KeyboardInterrupt:
         print(f"nmbrs-procountor {args.command}: interrupted (Ctrl-C)", file=sys.stderr, flush=True)
