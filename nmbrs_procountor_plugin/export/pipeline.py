@@ -212,7 +212,7 @@ def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
         if attempt:
             time.sleep(RETRY_PAUSE_SECONDS * attempt)
         try:
-            return client.create_ledger_receipt(draft.payload)
+            return client.create_ledger_receipt(draft.json_body())
         except ProcountorUnavailable as lost:
             last = lost
             if not lost.uncertain:

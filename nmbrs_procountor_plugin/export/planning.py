@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 from nmbrs_hookspecs.types import (
@@ -36,9 +37,17 @@ from nmbrs_hookspecs.types import (
     PlannedReceipt,
     Problem,
 )
+from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
+from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
-from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, NAME_LIMIT, cp1252_safe, procountor_text
+from nmbrs_procountor_plugin.export.text import (
+    DESCRIPTION_LIMIT,
+    NAME_LIMIT,
+    cp1252_safe,
+    procountor_text,
+    safe_description,
+)
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
 
@@ -99,6 +108,14 @@ class ReceiptDraft:
     fingerprint: Fingerprint
     line_indexes: tuple[int, ...]
     rows: tuple[HostRow, ...] = ()
+    body: str = ""
+    """``payload`` as the JSON text sent (``exact_json.dumps(payload)``, byte for byte), written
+    once while planning so a retry, a second attempt or a digest of it never writes it again.
+    Empty for a draft made by hand: :meth:`json_body` then writes it."""
+
+    def json_body(self) -> str:
+        """The request body of ``POST /ledgerreceipts`` for this receipt."""
+        return self.body or exact_json.dumps(self.payload)
 
     def planned(self) -> PlannedReceipt:
         """The preview summary the host shows (total = sum of the debits)."""
@@ -198,6 +215,102 @@ def _cost_object(line: JournalLine, kind: str) -> str | None:
     return line.cost_center if kind == "cost_center" else line.cost_unit
 
 
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    """Where one combination of cost center and cost unit goes: the dimension items, and the codes sent."""
+
+    targets: tuple[tuple[int, int], ...]
+    cost_center: str | None
+    cost_unit: str | None
+    json_pieces: tuple[str, ...]
+    """The row's ``dimensionItemValues`` JSON text around each ``value``: joined with the amount."""
+
+
+def _dimension_json(targets: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    if not targets:
+        return ("",)
+    items = [f'{{"dimensionId":{int(d)},"itemId":{int(i)},"value":' for d, i in targets]
+    return (',"dimensionItemValues":[' + items[0], *("}," + item for item in items[1:]), "}]")
+
+
+class _Placements:
+    """The dimension placement of each distinct (cost center, cost unit) pair, worked out once.
+
+    A journal repeats a handful of cost objects over thousands of lines; resolving and checking
+    them per pair instead of per line keeps the row loop short.
+    """
+
+    def __init__(self, kinds: tuple[str, ...], resolve: Resolver) -> None:
+        self._kinds = kinds
+        self._resolve = resolve
+        self._targets: dict[tuple[str, str], DimensionTarget] = {}
+        self._known: dict[tuple[str | None, str | None], _Placement] = {}
+
+    def of(self, line: JournalLine, index: int) -> _Placement:
+        key = (line.cost_center, line.cost_unit)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._place(line, index)
+        return found
+
+    def _target(self, kind: str, code: str, index: int) -> DimensionTarget:
+        found = self._targets.get((kind, code))
+        if found is None:
+            found = self._resolve(kind, code)
+            if found is None:
+                raise UnresolvedDimension(kind, code, index)
+            self._targets[(kind, code)] = found
+        return found
+
+    def _place(self, line: JournalLine, index: int) -> _Placement:
+        codes: dict[str, str | None] = {"cost_center": None, "cost_unit": None}
+        targets: list[tuple[int, int]] = []
+        for kind in self._kinds:
+            code = _cost_object(line, kind)
+            if code is None:
+                continue
+            found = self._target(kind, code, index)
+            if any(dimension_id == found.dimension_id for dimension_id, _ in targets):
+                raise ValueError(
+                    f"journal line {index + 1}: cost center and cost unit both go to Procountor "
+                    f"dimension {found.dimension_id}; map them to different dimensions"
+                )
+            codes[kind] = code
+            targets.append((found.dimension_id, found.item_id))
+        return _Placement(tuple(targets), codes["cost_center"], codes["cost_unit"], _dimension_json(targets))
+
+
+class _RowWriter:
+    """Each row's JSON text, exactly as ``exact_json.dumps`` writes the row dict.
+
+    The receipt's body is written once, while planning, from pieces that repeat across rows (an
+    account, a description, a cost-object pair) quoted once each; only the amount is formatted per
+    row. A test holds it to ``exact_json.dumps(payload)`` byte for byte.
+    """
+
+    def __init__(self, settings: AccountSettings) -> None:
+        self._vat = (
+            f',"vatPercent":{format(VAT_PERCENT, "f")},"vatType":{_quoted(settings.vat_type)}'
+            f',"vatStatus":{int(settings.vat_status)}'
+        )
+        self._accounts: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}
+
+    def row(self, account: str, value: Decimal, description: str, placement: _Placement) -> str:
+        head = self._accounts.get(account)
+        if head is None:
+            head = self._accounts[account] = '{"transactionType":"ENTRY","account":' + _quoted(account)
+        tail = self._descriptions.get(description)
+        if tail is None:
+            tail = self._descriptions[description] = ',"description":' + _quoted(description) if description else ""
+        amount = format(value, "f")
+        return f'{head},"accountingValue":{amount}{self._vat}{tail}{amount.join(placement.json_pieces)}}}'
+
+
+def _quoted(text: str) -> str:
+    return encode_basestring(text)
+
+
 def build_receipts(
     journal: Journal,
     lines: Sequence[IndexedLine],
@@ -221,80 +334,67 @@ def build_receipts(
     if len(name) > NAME_LIMIT:
         raise ValueError(f"journal.reference is longer than {NAME_LIMIT} characters; validate_journal reports it")
     kinds = _enabled_kinds(mapping)
-    cache: dict[tuple[str, str], DimensionTarget] = {}
-
-    def target(kind: str, code: str, index: int) -> DimensionTarget:
-        key = (kind, code)
-        found = cache.get(key)
-        if found is None:
-            found = resolve(kind, code)
-            if found is None:
-                raise UnresolvedDimension(kind, code, index)
-            cache[key] = found
-        return found
-
+    placements = _Placements(kinds, resolve)
+    writer = _RowWriter(settings)
+    vat_type, vat_status = settings.vat_type, settings.vat_status
     receipts: list[ReceiptDraft] = []
-    for period, items in _group(lines).items():
-        transactions: list[dict[str, Any]] = []
-        rows: list[HostRow] = []
-        for item in items:
-            line = item.line
-            value = _cents(line.amount)
-            account = line.ledger_account.strip()
-            description = procountor_text(line.description, DESCRIPTION_LIMIT).text
-            row: dict[str, Any] = {
-                "transactionType": "ENTRY",
-                "account": account,
-                "accountingValue": value,
-                "vatPercent": VAT_PERCENT,
+    with collector_paused():
+        for period, items in _group(lines).items():
+            transactions: list[dict[str, Any]] = []
+            rows: list[HostRow] = []
+            texts: list[str] = []
+            for item in items:
+                line = item.line
+                value = _cents(line.amount)
+                account = line.ledger_account.strip()
+                description = safe_description(line.description).text
+                row: dict[str, Any] = {
+                    "transactionType": "ENTRY",
+                    "account": account,
+                    "accountingValue": value,
+                    "vatPercent": VAT_PERCENT,
+                    "vatType": vat_type,
+                    "vatStatus": vat_status,
+                }
+                if description:
+                    row["description"] = description
+                placement = placements.of(line, item.index)
+                if placement.targets:
+                    row["dimensionItemValues"] = [
+                        {"dimensionId": dimension_id, "itemId": item_id, "value": value}
+                        for dimension_id, item_id in placement.targets
+                    ]
+                transactions.append(row)
+                rows.append(HostRow(account, value, description, placement.cost_center, placement.cost_unit))
+                texts.append(writer.row(account, value, description, placement))
+
+            fingerprint = Fingerprint(
+                run_id=journal.run_id, company_id=journal.company_id, period=period, digest=rows_digest(rows)
+            )
+            day = receipt_date(journal, period)
+            payload: dict[str, Any] = {
+                "type": "JOURNAL",
+                "name": name,
+                "receiptDate": day.isoformat(),
                 "vatType": settings.vat_type,
                 "vatStatus": settings.vat_status,
+                "transactionDescription": procountor_text(f"{name} {period}", DESCRIPTION_LIMIT).text,
+                "invoiceNotes": fingerprint.text(),
+                "transactions": transactions,
             }
-            if description:
-                row["description"] = description
-            codes: dict[str, str | None] = {"cost_center": None, "cost_unit": None}
-            dimension_values: list[dict[str, Any]] = []
-            for kind in kinds:
-                code = _cost_object(line, kind)
-                if code is None:
-                    continue
-                found = target(kind, code, item.index)
-                if any(v["dimensionId"] == found.dimension_id for v in dimension_values):
-                    raise ValueError(
-                        f"journal line {item.index + 1}: cost center and cost unit both go to Procountor "
-                        f"dimension {found.dimension_id}; map them to different dimensions"
-                    )
-                codes[kind] = code
-                dimension_values.append({"dimensionId": found.dimension_id, "itemId": found.item_id, "value": value})
-            if dimension_values:
-                row["dimensionItemValues"] = dimension_values
-            transactions.append(row)
-            rows.append(HostRow(account, value, description, codes["cost_center"], codes["cost_unit"]))
-
-        fingerprint = Fingerprint(
-            run_id=journal.run_id, company_id=journal.company_id, period=period, digest=rows_digest(rows)
-        )
-        day = receipt_date(journal, period)
-        payload: dict[str, Any] = {
-            "type": "JOURNAL",
-            "name": name,
-            "receiptDate": day.isoformat(),
-            "vatType": settings.vat_type,
-            "vatStatus": settings.vat_status,
-            "transactionDescription": procountor_text(f"{name} {period}", DESCRIPTION_LIMIT).text,
-            "invoiceNotes": fingerprint.text(),
-            "transactions": transactions,
-        }
-        receipts.append(
-            ReceiptDraft(
-                period=period,
-                receipt_date=day,
-                name=name,
-                total=_exact_sum(r.amount for r in rows if r.amount > 0),
-                payload=payload,
-                fingerprint=fingerprint,
-                line_indexes=tuple(item.index for item in items),
-                rows=tuple(rows),
+            header = exact_json.dumps({key: value for key, value in payload.items() if key != "transactions"})
+            body = header[:-1] + ',"transactions":[' + ",".join(texts) + "]}"
+            receipts.append(
+                ReceiptDraft(
+                    period=period,
+                    receipt_date=day,
+                    name=name,
+                    total=_exact_sum(r.amount for r in rows if r.amount > 0),
+                    payload=payload,
+                    fingerprint=fingerprint,
+                    line_indexes=tuple(item.index for item in items),
+                    rows=tuple(rows),
+                    body=body,
+                )
             )
-        )
     return tuple(receipts)
