@@ -15,6 +15,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Final, Protocol
@@ -149,6 +150,7 @@ class ProcountorClient:
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
         self.request_count = 0
+        self._count_lock = threading.Lock()  # pre-flight reads run on several threads
 
     # ------------------------------------------------------------------ transport
 
@@ -158,7 +160,8 @@ class ProcountorClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        self.request_count += 1
+        with self._count_lock:
+            self.request_count += 1
         if self._throttle is not None:
             self._throttle.take()
         try:

@@ -44,7 +44,7 @@ from nmbrs_procountor_plugin.export.planning import (
     periods_of,
     receipt_date,
 )
-from nmbrs_procountor_plugin.export.preflight import run_preflight
+from nmbrs_procountor_plugin.export.preflight import explain_refusal, run_preflight
 from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.export.resend import Booked, find_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
@@ -281,7 +281,7 @@ def _send(
         try:
             receipt = _post(client, draft)
         except ProcountorError as error:
-            problems.extend(problems_for(error, draft, locale, username))
+            problems.extend(explain_refusal(client, error, draft, locale, username))
             return _result(sorted(sent, key=lambda s: s.period), problems, new)
         except ProblemError as failed:  # the authorization ended halfway
             problems.extend(failed.problems)
@@ -341,4 +341,5 @@ def export(
         except ProblemError as failed:
             return ExportResult("failed", (), (*problems, *failed.problems))
         except ProcountorError as error:
-            return ExportResult("failed", (), (*problems, *problems_for(error, None, actor.locale, account.username)))
+            refusal = explain_refusal(prepared.client, error, None, actor.locale, account.username)
+            return ExportResult("failed", (), (*problems, *refusal))

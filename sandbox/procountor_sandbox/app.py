@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
+CONNECTION_KEY = "procountor_sandbox.connection"
+"""The WSGI environ key where the server puts the number of the request's TCP connection."""
 TOKEN_PATHS = ("/api/oauth/token", "/api/oauth/token/")
 LOGIN_PATHS = ("/login", "/login/")
 
@@ -75,6 +77,7 @@ class SandboxApp:
                     status,
                     started,
                     client[0],
+                    int(environ.get(CONNECTION_KEY, 0)),
                 )
             )
 
