@@ -10,7 +10,7 @@ from __future__ import annotations
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.types import IntegrationAccount
-from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.client import ProcountorClient, new_http_session
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
 from nmbrs_procountor_plugin.api.throttle import bucket_for
@@ -44,6 +44,7 @@ def open_client(account: IntegrationAccount, host: PluginHost, locale: str | Non
     config = host.provider_config(account.provider)
     urls = endpoints(config, locale)
     record = stored_record(account, host, locale)
-    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls), locale, record=record)
+    http = new_http_session()  # one keep-alive pool for the API calls and the token calls
+    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls, http=http), locale, record=record)
     pace = bucket_for(urls.base_url, config.client_id, config.requests_per_second)
-    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, throttle=pace)
+    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, session=http, throttle=pace)

@@ -86,10 +86,19 @@ class TokenRefused(Exception):
 class TokenEndpoint:
     """Procountor's ``/api/oauth/token`` through authlib, with Procountor's transport rules."""
 
-    def __init__(self, config: ProviderConfig, urls: Endpoints, *, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        config: ProviderConfig,
+        urls: Endpoints,
+        *,
+        clock: Clock = time.time,
+        http: requests.Session | None = None,
+    ) -> None:
+        """``http``: the API client's session, whose kept-alive connections token calls then use too."""
         self._config = config
         self._urls = urls
         self._clock = clock
+        self._http = http
 
     def __repr__(self) -> str:
         return f"TokenEndpoint(url={self._urls.token!r}, client_id={self._config.client_id!r})"
@@ -106,6 +115,13 @@ class TokenEndpoint:
             redirect_uri=self._config.redirect_uri,
             token_endpoint=self._urls.token,
         )
+        if self._http is not None:
+            # The API session's adapters hold its connection pools: a refresh in the middle of an
+            # export goes over a connection that is already open, instead of a new TCP (and TLS)
+            # handshake, and the session's retry policy (same rules for POST) applies.
+            for prefix, shared in self._http.adapters.items():
+                session.mount(prefix, shared)
+            return session
         # POSTs are retried only on 429 or when the connection never opened (see client.py).
         adapter = HTTPAdapter(max_retries=retry_policy(2))
         session.mount("https://", adapter)
@@ -156,7 +172,8 @@ class TokenEndpoint:
         except ValueError:
             raise ProcountorUnavailable("token endpoint: answer is not JSON", uncertain=True) from None
         finally:
-            session.close()
+            if self._http is None:  # closing would close the API session's pools too
+                session.close()
         return self._issued(token)
 
     def _issued(self, token: Mapping[str, Any]) -> IssuedToken:
