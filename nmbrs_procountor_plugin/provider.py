@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
+from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.rights import RIGHT_KEY
 
 PROVIDER_KEY: Final = "procountor"
@@ -98,7 +100,12 @@ class AccountSettings:
         )
 
     @classmethod
-    def of(cls, account: IntegrationAccount) -> AccountSettings:
+    def of(cls, account: IntegrationAccount, locale: str | None = None) -> AccountSettings:
+        """The settings with defaults applied.
+
+        A bad value raises :class:`ProblemError` with a code per setting in the admin's language,
+        the one error contract every hook uses, so the Integration page can point at the field.
+        """
         raw: Mapping[str, object] = account.settings
         defaults = {f.key: f.default for f in SETTINGS}
 
@@ -106,15 +113,18 @@ class AccountSettings:
             found = raw.get(key)
             return defaults[key] if found is None else found
 
+        def refuse(key: str, bad: object) -> ProblemError:
+            return ProblemError([problem(f"procountor.settings.{key}", locale, field=f"settings.{key}", value=bad)])
+
         method = value("authorization_method")
         if method not in (METHOD_LOGIN, METHOD_API_KEY):
-            raise ValueError(f"settings.authorization_method={method!r}: must be login or api_key")
+            raise refuse("authorization_method", method)
         vat_type = value("vat_type")
         if vat_type not in ("PURCHASE", "SALES"):
-            raise ValueError(f"settings.vat_type={vat_type!r}: must be PURCHASE or SALES")
+            raise refuse("vat_type", vat_type)
         vat_status = value("vat_status")
         if isinstance(vat_status, bool) or not isinstance(vat_status, int) or vat_status < 0:
-            raise ValueError(f"settings.vat_status={vat_status!r}: must be a whole number such as 12")
+            raise refuse("vat_status", vat_status)
         api_key = raw.get("api_key")
         return cls(
             authorization_method=str(method),

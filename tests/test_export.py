@@ -522,8 +522,9 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     assert result is not None
     assert result.status == "blocked"
     [bad] = result.problems
-    assert bad.code == "procountor.config.invalid"
-    assert "vat_status='twelve'" in bad.message
+    assert bad.code == "procountor.settings.vat_status"
+    assert bad.field == "settings.vat_status"
+    assert "'twelve'" in bad.message
 
 
 def test_preview_of_a_sent_journal_says_what_a_send_would_skip(

@@ -15,7 +15,6 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Final, Protocol
@@ -149,8 +148,6 @@ class ProcountorClient:
         self._tokens = tokens
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
-        self.request_count = 0
-        self._count_lock = threading.Lock()  # pre-flight reads run on several threads
 
     # ------------------------------------------------------------------ transport
 
@@ -160,8 +157,6 @@ class ProcountorClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        with self._count_lock:
-            self.request_count += 1
         if self._throttle is not None:
             self._throttle.take()
         try:

@@ -250,7 +250,6 @@ class HostTokenSource:
         connect, read = endpoint.timeout
         # Longer than one token request can take, so a live holder never loses the lease.
         self._lease_ttl = lease_ttl if lease_ttl is not None else connect + read + 10.0
-        self.refresh_count = 0
 
     def __repr__(self) -> str:
         return f"HostTokenSource(account={self._account.id!r})"
@@ -355,7 +354,6 @@ class HostTokenSource:
             return self._after_refusal(record, version, exc)
         except ProcountorUnavailable as exc:
             raise ProblemError([problem("procountor.unavailable", self._locale, detail=exc.detail)]) from None
-        self.refresh_count += 1
         renewed = TokenRecord(
             method=record.method,
             access_token=issued.access_token,

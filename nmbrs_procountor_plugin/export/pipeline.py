@@ -93,12 +93,9 @@ def prepare(
     if gate_problems:
         return Prepared((), tuple(gate_problems), None, gated=True)
     try:
-        settings = AccountSettings.of(account)
-    except ValueError as bad:
-        detail = str(bad)
-        return Prepared(
-            (), (problem("procountor.config.invalid", locale, detail=detail, field="settings"),), None, gated=True
-        )
+        settings = AccountSettings.of(account, locale)
+    except ProblemError as bad:
+        return Prepared((), bad.problems, None, gated=True)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if not check.lines:
@@ -162,16 +159,21 @@ def _booked_problems(
         there = booked.get(draft.period)
         if there is None:
             continue
-        params = {
-            "period": str(draft.period),
-            "id": str(there.receipt["id"]),
-            "number": str(there.receipt.get("receiptNumber")),
-            "field": f"receipts[{draft.period}]",
-        }
-        if there.fingerprint.digest == draft.fingerprint.digest:
-            found.append(problem("procountor.export.already_booked", locale, **params))
-        else:
-            found.append(problem("procountor.export.changed_after_send", locale, **params))
+        code = (
+            "procountor.export.already_booked"
+            if there.fingerprint.digest == draft.fingerprint.digest
+            else "procountor.export.changed_after_send"
+        )
+        found.append(
+            problem(
+                code,
+                locale,
+                field=f"receipts[{draft.period}]",
+                period=str(draft.period),
+                id=str(there.receipt["id"]),
+                number=str(there.receipt.get("receiptNumber")),
+            )
+        )
     return found
 
 

@@ -167,7 +167,7 @@ def _code_of(item: IndexedLine, kind: str) -> str | None:
     return item.line.cost_center if kind == "cost_center" else item.line.cost_unit
 
 
-def resolve_dimensions(
+def resolve_dimension_items(
     client: ProcountorClient,
     dimensions: Sequence[Dimension],
     mapping: AdministrationMapping,
@@ -177,9 +177,13 @@ def resolve_dimensions(
     create_missing: bool,
     dry_run: bool,
     locale: str | None,
-    found: Preflight,
-) -> None:
-    """Find the Procountor item of every cost object the journal uses, creating it if allowed."""
+) -> Preflight:
+    """Find the Procountor item of every cost object the journal uses, creating it if allowed.
+
+    Returns its own :class:`Preflight` (targets and the problems met on the way) for the caller
+    to merge, so the order of reads and writes stays visible in :func:`run_preflight`.
+    """
+    found = Preflight()
     claimed: dict[int, str] = {}  # dimension id -> the kind already booked to it
     for kind in KINDS:
         dimension_mapping = mapping.dimension(kind)
@@ -271,6 +275,7 @@ def resolve_dimensions(
                         field=field_path,
                     )
                 )
+    return found
 
 
 def _would_create(
@@ -282,9 +287,8 @@ def _would_create(
     locale: str | None,
 ) -> bool:
     """True when resolving the dimensions would create an item (a write, so rights come first)."""
-    scratch = Preflight()
-    resolve_dimensions(  # a dry run: it writes nothing
-        client, dimensions, mapping, company, lines, create_missing=True, dry_run=True, locale=locale, found=scratch
+    scratch = resolve_dimension_items(  # a dry run: it writes nothing
+        client, dimensions, mapping, company, lines, create_missing=True, dry_run=True, locale=locale
     )
     return any(p.code == ITEM_WILL_BE_CREATED for p in scratch.problems)
 
@@ -327,7 +331,7 @@ def run_preflight(
         found.rights_read = True
         found.problems[:0] = check_rights(answers["rights"], locale)
     # Items are created only when nothing else stands in the way: a refused export leaves no trace.
-    resolve_dimensions(
+    items = resolve_dimension_items(
         client,
         dimensions,
         mapping,
@@ -336,8 +340,9 @@ def run_preflight(
         create_missing=create_missing,
         dry_run=dry_run or _blocking(found.problems),
         locale=locale,
-        found=found,
     )
+    found.problems.extend(items.problems)
+    found.targets.update(items.targets)
     return found
 
 

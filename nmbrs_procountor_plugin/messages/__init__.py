@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from nmbrs_hookspecs.types import Problem
+from nmbrs_hookspecs.types import Problem, Severity
 
 LANGUAGES: Final = ("en", "nl", "sv", "fi")
 
@@ -32,7 +32,7 @@ class Entry:
 
     code: str
     texts: Mapping[str, Text]
-    severity: str = "error"
+    severity: Severity = "error"
 
     def placeholders(self) -> set[str]:
         names: set[str] = set()
@@ -49,17 +49,17 @@ def entry(
     nl: tuple[str, str],
     sv: tuple[str, str],
     fi: tuple[str, str],
-    severity: str = "error",
+    severity: Severity = "error",
 ) -> Entry:
     """Declare an entry; each language is (message, hint)."""
     return Entry(code, {"en": Text(*en), "nl": Text(*nl), "sv": Text(*sv), "fi": Text(*fi)}, severity)
 
 
 def _load() -> dict[str, Entry]:
-    from nmbrs_procountor_plugin.messages import auth, common, export, export_send, mapping
+    from nmbrs_procountor_plugin.messages import auth, common, export, export_send, mapping, settings
 
     catalogue: dict[str, Entry] = {}
-    for module in (common, auth, mapping, export, export_send):
+    for module in (common, settings, auth, mapping, export, export_send):
         for item in module.ENTRIES:
             if item.code in catalogue:
                 raise RuntimeError(f"problem code {item.code!r} is declared twice")
@@ -91,7 +91,7 @@ class _Params(dict[str, object]):
 
 
 def problem(
-    code: str, locale: str | None, *, field: str | None = None, severity: str | None = None, **params: object
+    code: str, locale: str | None, *, field: str | None = None, severity: Severity | None = None, **params: object
 ) -> Problem:
     """The problem ``code`` in the actor's language, with ``params`` filled into message and hint."""
     item = catalogue()[code]
