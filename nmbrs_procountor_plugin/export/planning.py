@@ -21,6 +21,7 @@ row's ``accountingValue``.
 from __future__ import annotations
 
 import decimal
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -93,8 +94,11 @@ class UnresolvedDimension(LookupError):
 class ReceiptDraft:
     """One receipt ready to send: the exact POST body and what the preview and resend checks need.
 
-    ``payload`` is the body of ``POST /ledgerreceipts`` (Decimals for amounts, to be written by
-    ``exact_json.dumps``); treat it as read-only. ``line_indexes[i]`` is the journal line behind
+    ``body`` is the body of ``POST /ledgerreceipts``, written once while planning (amounts as
+    exact decimal literals): a retry, a second attempt or a digest never writes it again.
+    ``payload`` is the same body read back (Decimals for amounts), for the preview and for
+    anyone who wants fields; it is parsed only when asked for, so an export of 100,000 lines
+    never builds 100,000 row dicts. ``line_indexes[i]`` is the journal line behind
     ``payload["transactions"][i]``, so Procountor's ``transactions[3].account`` error can be
     reported on the right journal line. ``rows`` are the same rows in host terms (what the
     fingerprint's digest covers).
@@ -104,18 +108,19 @@ class ReceiptDraft:
     receipt_date: date
     name: str
     total: Decimal
-    payload: dict[str, Any]
+    body: str
     fingerprint: Fingerprint
     line_indexes: tuple[int, ...]
     rows: tuple[HostRow, ...] = ()
-    body: str = ""
-    """``payload`` as the JSON text sent (``exact_json.dumps(payload)``, byte for byte), written
-    once while planning so a retry, a second attempt or a digest of it never writes it again.
-    Empty for a draft made by hand: :meth:`json_body` then writes it."""
+
+    @functools.cached_property
+    def payload(self) -> dict[str, Any]:
+        """The body as data; treat it as read-only."""
+        return dict(exact_json.loads(self.body))
 
     def json_body(self) -> str:
         """The request body of ``POST /ledgerreceipts`` for this receipt."""
-        return self.body or exact_json.dumps(self.payload)
+        return self.body
 
     def planned(self) -> PlannedReceipt:
         """The preview summary the host shows (total = sum of the debits)."""
@@ -281,11 +286,14 @@ class _Placements:
 
 
 class _RowWriter:
-    """Each row's JSON text, exactly as ``exact_json.dumps`` writes the row dict.
+    """Each row's JSON text, as ``exact_json.dumps`` would write the row (see the module docstring).
 
-    The receipt's body is written once, while planning, from pieces that repeat across rows (an
-    account, a description, a cost-object pair) quoted once each; only the amount is formatted per
-    row. A test holds it to ``exact_json.dumps(payload)`` byte for byte.
+    The keys, in order: ``transactionType`` ENTRY, ``account``, ``accountingValue``,
+    ``vatPercent``, ``vatType``, ``vatStatus``, then ``description`` when there is one and
+    ``dimensionItemValues`` when a dimension is mapped. The receipt's body is written once, while
+    planning, from pieces that repeat across rows (an account, a description, a cost-object pair)
+    quoted once each; only the amount is formatted per row. A test holds it byte for byte to
+    ``exact_json.dumps`` of the row dicts built the obvious way.
     """
 
     def __init__(self, settings: AccountSettings) -> None:
@@ -336,11 +344,9 @@ def build_receipts(
     kinds = _enabled_kinds(mapping)
     placements = _Placements(kinds, resolve)
     writer = _RowWriter(settings)
-    vat_type, vat_status = settings.vat_type, settings.vat_status
     receipts: list[ReceiptDraft] = []
     with collector_paused():
         for period, items in _group(lines).items():
-            transactions: list[dict[str, Any]] = []
             rows: list[HostRow] = []
             texts: list[str] = []
             for item in items:
@@ -348,23 +354,7 @@ def build_receipts(
                 value = _cents(line.amount)
                 account = line.ledger_account.strip()
                 description = safe_description(line.description).text
-                row: dict[str, Any] = {
-                    "transactionType": "ENTRY",
-                    "account": account,
-                    "accountingValue": value,
-                    "vatPercent": VAT_PERCENT,
-                    "vatType": vat_type,
-                    "vatStatus": vat_status,
-                }
-                if description:
-                    row["description"] = description
                 placement = placements.of(line, item.index)
-                if placement.targets:
-                    row["dimensionItemValues"] = [
-                        {"dimensionId": dimension_id, "itemId": item_id, "value": value}
-                        for dimension_id, item_id in placement.targets
-                    ]
-                transactions.append(row)
                 rows.append(HostRow(account, value, description, placement.cost_center, placement.cost_unit))
                 texts.append(writer.row(account, value, description, placement))
 
@@ -372,7 +362,7 @@ def build_receipts(
                 run_id=journal.run_id, company_id=journal.company_id, period=period, digest=rows_digest(rows)
             )
             day = receipt_date(journal, period)
-            payload: dict[str, Any] = {
+            header: dict[str, Any] = {
                 "type": "JOURNAL",
                 "name": name,
                 "receiptDate": day.isoformat(),
@@ -380,21 +370,19 @@ def build_receipts(
                 "vatStatus": settings.vat_status,
                 "transactionDescription": procountor_text(f"{name} {period}", DESCRIPTION_LIMIT).text,
                 "invoiceNotes": fingerprint.text(),
-                "transactions": transactions,
             }
-            header = exact_json.dumps({key: value for key, value in payload.items() if key != "transactions"})
-            body = header[:-1] + ',"transactions":[' + ",".join(texts) + "]}"
+            # the rows go last: the header written as JSON, then the rows' texts in its place
+            body = exact_json.dumps(header)[:-1] + ',"transactions":[' + ",".join(texts) + "]}"
             receipts.append(
                 ReceiptDraft(
                     period=period,
                     receipt_date=day,
                     name=name,
                     total=_exact_sum(r.amount for r in rows if r.amount > 0),
-                    payload=payload,
+                    body=body,
                     fingerprint=fingerprint,
                     line_indexes=tuple(item.index for item in items),
                     rows=tuple(rows),
-                    body=body,
                 )
             )
     return tuple(receipts)
