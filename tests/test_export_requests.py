@@ -150,3 +150,17 @@ def test_an_export_refused_for_its_journal_still_reports_the_missing_right(
     codes = [p.code for p in result.problems]
     assert codes[:2] == ["procountor.rights.journal_receipts", "procountor.account.unknown"]
     assert not [r for r in sandbox.request_log if r.method != "GET"]
+
+
+def test_reads_refused_together_with_a_dead_token_renew_it_once(
+    host: ReferenceHost, sandbox: Sandbox, mapped: IntegrationAccount, admin: Actor
+) -> None:
+    sandbox.expire_access_tokens()  # the stored token looks valid, Procountor answers 401 to it
+    sandbox.clear_request_log()
+    result = host.export_journal(admin, mapped.id, COMPANY, june_run(YEAR))
+    assert result.status == "sent", result.problems
+    assert paths(sandbox).count(TOKEN) == 1
+    refused = [r.path for r in sandbox.request_log if r.status == 401]
+    assert refused
+    assert set(refused) <= set(READS)
+    assert len(sandbox.receipts(COMPANY_1)) == SEED_PERIODS
