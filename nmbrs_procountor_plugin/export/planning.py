@@ -157,7 +157,11 @@ def _exact_sum(amounts: Iterable[Decimal]) -> Decimal:
 
 def periods_of(lines: Iterable[IndexedLine | JournalLine]) -> list[Period]:
     """The distinct booking periods of ``lines``, earliest first (= the order receipts are sent)."""
-    return sorted({_line(item).period for item in lines})
+    distinct: dict[tuple[int, int], Period] = {}
+    for item in lines:
+        period = _line(item).period
+        distinct.setdefault((period.year, period.month), period)
+    return [distinct[key] for key in sorted(distinct)]
 
 
 def receipt_date(journal: Journal, period: Period) -> date:
@@ -174,10 +178,22 @@ def receipt_date(journal: Journal, period: Period) -> date:
 
 
 def _group(lines: Iterable[IndexedLine]) -> dict[Period, list[IndexedLine]]:
-    groups: dict[Period, list[IndexedLine]] = {}
+    """The lines by period, periods in order, lines in journal order within each.
+
+    Keyed by ``(year, month)`` while grouping: a tuple of ints hashes in C, where the Period
+    dataclass's generated ``__hash__`` is a Python call per line.
+    """
+    groups: dict[tuple[int, int], list[IndexedLine]] = {}
+    periods: dict[tuple[int, int], Period] = {}
     for item in lines:
-        groups.setdefault(item.line.period, []).append(item)
-    return {period: groups[period] for period in sorted(groups)}
+        period = item.line.period
+        key = (period.year, period.month)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = []
+            periods[key] = period
+        group.append(item)
+    return {periods[key]: groups[key] for key in sorted(groups)}
 
 
 def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | None) -> tuple[Problem, ...]:
