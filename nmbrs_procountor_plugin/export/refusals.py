@@ -66,7 +66,8 @@ def problems_for(
 ) -> list[Problem]:
     """The problems an admin should see for ``error`` (raised while handling ``draft``, if any)."""
     if isinstance(error, ProcountorUnauthorized):
-        return [problem("procountor.auth.expired", locale, username=username)]
+        # A lasting 401 after a renewal the token endpoint granted: not proof the grant is dead.
+        return [problem("procountor.auth.token_not_accepted", locale, username=username)]
     if isinstance(error, ProcountorRateLimited):
         return [problem("procountor.rate_limited", locale)]
     if isinstance(error, ProcountorUnavailable):
