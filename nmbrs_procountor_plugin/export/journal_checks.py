@@ -277,8 +277,7 @@ class _PlainLineCheck:
     """
 
     def __init__(self, run_period: Period) -> None:
-        self._run_period = run_period
-        self._period_ok: dict[Period, bool] = {}
+        self._last_month = (run_period.year, run_period.month)
 
     def __call__(self, line: JournalLine) -> bool:
         account = line.ledger_account
@@ -290,10 +289,8 @@ class _PlainLineCheck:
         if not -AMOUNT_LIMIT < amount < AMOUNT_LIMIT or not whole_cents(amount):
             return False
         period = line.period
-        ok = self._period_ok.get(period)
-        if ok is None:
-            ok = self._period_ok[period] = type(period) is Period and not period > self._run_period
-        return ok
+        # compared as (year, month): the Period dataclass's comparison is a Python call per line
+        return type(period) is Period and (period.year, period.month) <= self._last_month
 
 
 def _by_index(item: IndexedLine) -> int:
