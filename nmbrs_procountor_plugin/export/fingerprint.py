@@ -28,6 +28,7 @@ from nmbrs_hookspecs.types import Period
 from nmbrs_procountor_plugin.export.text import NOTES_LIMIT
 
 MARKER: Final = "nmbrs-procountor"
+_CENTS: Final = Decimal("0.01")
 VERSION: Final = 1
 
 _HEX = re.compile(r"[0-9a-f]{16,}")
@@ -114,7 +115,7 @@ def parse_fingerprint(text: str | None) -> Fingerprint | None:
 def _amount_text(amount: Decimal) -> str:
     # Two decimals exactly, so 10.5 and 10.50 (the same booking) hash alike; the amount has at
     # most two decimals after validation, so quantize is exact here.
-    return format(amount.quantize(Decimal("0.01")), "f")
+    return format(amount.quantize(_CENTS), "f")
 
 
 def rows_digest(rows: Iterable[HostRow]) -> str:
