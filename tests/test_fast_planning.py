@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export import journal_checks
+from nmbrs_procountor_plugin.export.fingerprint import rows_digest
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import RULED_FIELDS, JournalLineSchema, validate_journal
 from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraft, build_receipts
@@ -195,6 +196,8 @@ def test_the_body_written_while_planning_is_the_receipt_as_exact_json(
         expected = expected_payload(journal, draft, mapping)
         assert draft.json_body() == exact_json.dumps(expected)
         assert draft.payload == expected
+        # the digest written row by row is the one rows_digest computes from the rows
+        assert draft.fingerprint.digest == rows_digest(draft.rows)
 
 
 def test_the_collector_is_off_during_planning_and_back_on_after_it_even_on_failure() -> None:

@@ -39,7 +39,7 @@ from nmbrs_hookspecs.types import (
     Problem,
 )
 from nmbrs_procountor_plugin.api import exact_json
-from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
+from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
 from nmbrs_procountor_plugin.export.text import (
@@ -319,14 +319,14 @@ class _RowWriter:
         self._accounts: dict[str, str] = {}
         self._descriptions: dict[str, str] = {}
 
-    def row(self, account: str, value: Decimal, description: str, placement: _Placement) -> str:
+    def row(self, account: str, amount: str, description: str, placement: _Placement) -> str:
+        """The row's JSON; ``amount`` is the row's value as written (``format(value, "f")``)."""
         head = self._accounts.get(account)
         if head is None:
             head = self._accounts[account] = '{"transactionType":"ENTRY","account":' + _quoted(account)
         tail = self._descriptions.get(description)
         if tail is None:
             tail = self._descriptions[description] = ',"description":' + _quoted(description) if description else ""
-        amount = format(value, "f")
         return f'{head},"accountingValue":{amount}{self._vat}{tail}{amount.join(placement.json_pieces)}}}'
 
 
@@ -359,22 +359,26 @@ def build_receipts(
     kinds = _enabled_kinds(mapping)
     placements = _Placements(kinds, resolve)
     writer = _RowWriter(settings)
+    digests = DigestWriter()
     receipts: list[ReceiptDraft] = []
     with collector_paused():
         for period, items in _group(lines).items():
             rows: list[HostRow] = []
             texts: list[str] = []
+            canonical: list[str] = []
             for item in items:
                 line = item.line
                 value = _cents(line.amount)
                 account = line.ledger_account.strip()
                 description = safe_description(line.description).text
                 placement = placements.of(line, item.index)
+                amount = format(value, "f")
                 rows.append(HostRow(account, value, description, placement.cost_center, placement.cost_unit))
-                texts.append(writer.row(account, value, description, placement))
+                texts.append(writer.row(account, amount, description, placement))
+                canonical.append(digests.row(account, amount, description, placement.cost_center, placement.cost_unit))
 
             fingerprint = Fingerprint(
-                run_id=journal.run_id, company_id=journal.company_id, period=period, digest=rows_digest(rows)
+                run_id=journal.run_id, company_id=journal.company_id, period=period, digest=digests.digest(canonical)
             )
             day = receipt_date(journal, period)
             header: dict[str, Any] = {
