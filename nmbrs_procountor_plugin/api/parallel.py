@@ -13,6 +13,7 @@ the export that needed it.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
@@ -33,5 +34,7 @@ def read_together(reads: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
     if len(reads) <= 1 or max_parallel <= 1:
         return {name: read() for name, read in reads.items()}
     with ThreadPoolExecutor(max_workers=min(max_parallel, len(reads)), thread_name_prefix="procountor-read") as pool:
-        futures = {name: pool.submit(read) for name, read in reads.items()}
+        # Each read runs in a copy of the caller's context, so context variables a host sets
+        # (a request id for its logs, say) are seen by the reads as by the caller.
+        futures = {name: pool.submit(contextvars.copy_context().run, read) for name, read in reads.items()}
     return {name: future.result() for name, future in futures.items()}
