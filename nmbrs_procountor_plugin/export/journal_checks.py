@@ -359,12 +359,12 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
         if suspect:
             good.extend(_worded_problems(journal, suspect, locale, problems))
             good.sort(key=_by_index)
+        adjusted = [item.index for item in good if safe_description(item.line.description).changed]
 
     if not bookable:
         problems.append(problem(EMPTY, locale, field="lines"))
     if zero:
         problems.append(problem(ZERO_LINES_SKIPPED, locale, field="lines", count=len(zero), lines=line_list(zero)))
-    adjusted = [item.index for item in good if safe_description(item.line.description).changed]
     if adjusted:
         problems.append(
             problem(TEXT_ADJUSTED, locale, field="lines", lines=line_list(adjusted), limit=DESCRIPTION_LIMIT)

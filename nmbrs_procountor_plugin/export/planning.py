@@ -158,9 +158,10 @@ def _exact_sum(amounts: Iterable[Decimal]) -> Decimal:
 def periods_of(lines: Iterable[IndexedLine | JournalLine]) -> list[Period]:
     """The distinct booking periods of ``lines``, earliest first (= the order receipts are sent)."""
     distinct: dict[tuple[int, int], Period] = {}
-    for item in lines:
-        period = _line(item).period
-        distinct.setdefault((period.year, period.month), period)
+    with collector_paused():
+        for item in lines:
+            period = _line(item).period
+            distinct.setdefault((period.year, period.month), period)
     return [distinct[key] for key in sorted(distinct)]
 
 
@@ -207,7 +208,9 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
     """
     del journal
     problems: list[Problem] = []
-    for period, items in _group(lines).items():
+    with collector_paused():
+        groups = _group(lines)
+    for period, items in groups.items():
         amounts = [item.line.amount for item in items]
         difference = _exact_sum(amounts)
         if difference != 0:
