@@ -1,8 +1,9 @@
 """Pre-flight: everything Procountor would refuse, found before the first write.
 
 A payroll journal that is refused halfway leaves the books half done, so the export reads
-Procountor's master data first, once each (user rights, chart of accounts, dimensions, fiscal
-years), and reports every problem in one answer. Only when nothing blocks does anything get
+Procountor's master data first, once each and side by side (chart of accounts, dimensions,
+fiscal years, and the user's rights when an answer needs them: see :func:`run_preflight`), and
+reports every problem in one answer. Only when nothing blocks does anything get
 written; the one write allowed here is creating missing dimension items, and only when the
 account's setting asks for it and the caller is really exporting (not previewing).
 """
@@ -72,8 +73,6 @@ class Preflight:
 
     problems: list[Problem] = field(default_factory=list)
     targets: dict[tuple[str, str], DimensionTarget] = field(default_factory=dict)
-    rights_read: bool = False
-    """Whether the user's rights were read (and checked); see :func:`run_preflight`."""
 
     def resolve(self, kind: str, code: str) -> DimensionTarget | None:
         return self.targets.get((kind, code))
@@ -328,7 +327,6 @@ def run_preflight(
     ):
         answers["rights"] = client.user_rights()
     if "rights" in answers:
-        found.rights_read = True
         found.problems[:0] = check_rights(answers["rights"], locale)
     # Items are created only when nothing else stands in the way: a refused export leaves no trace.
     items = resolve_dimension_items(
