@@ -210,10 +210,11 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
     problems: list[Problem] = []
     with collector_paused():
         groups = _group(lines)
-    for period, items in groups.items():
-        amounts = [item.line.amount for item in items]
-        difference = _exact_sum(amounts)
+        # One C-level sum per period; the debit and credit sides only for a period that is off.
+        differences = {period: _exact_sum(item.line.amount for item in items) for period, items in groups.items()}
+    for period, difference in differences.items():
         if difference != 0:
+            amounts = [item.line.amount for item in groups[period]]
             debit = _exact_sum(a for a in amounts if a > 0)
             credit = _exact_sum(-a for a in amounts if a < 0)
             problems.append(
