@@ -8,6 +8,7 @@ slow, obvious computation it replaces, over journals mixing valid and invalid li
 from __future__ import annotations
 
 import gc
+from unittest.mock import patch
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -103,6 +104,9 @@ def test_plain_checks_accept_and_refuse_exactly_the_lines_the_schema_does(journa
     assert [item.index for item in check.lines] == accepted
     refused_fields = {p.field for p in check.problems if p.blocking and p.field.startswith("lines[")}
     assert refused_fields == {f"lines[{i}].{name}" for i, by_field in failed.items() for name in by_field}
+    # and the whole answer, info notes included, is the one of every line through the schema
+    with patch.object(journal_checks._PlainLineCheck, "__call__", lambda self, line: False):
+        assert validate_journal(journal, "en") == check
 
 
 def test_invalid_lines_get_the_same_problems_as_when_every_line_went_through_the_schema(

@@ -344,6 +344,7 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
     bookable: list[int] = []
     suspect: list[int] = []
     good: list[IndexedLine] = []
+    adjusted: list[int] = []  # lines whose description Procountor gets adjusted
     lines = journal.lines
     with collector_paused():
         plain_ok = _PlainLineCheck(journal.period)
@@ -354,12 +355,16 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
             bookable.append(index)
             if plain_ok(line):
                 good.append(IndexedLine(index, line))
+                if safe_description(line.description).changed:
+                    adjusted.append(index)
             else:
                 suspect.append(index)
         if suspect:
-            good.extend(_worded_problems(journal, suspect, locale, problems))
+            accepted = _worded_problems(journal, suspect, locale, problems)
+            good.extend(accepted)
             good.sort(key=_by_index)
-        adjusted = [item.index for item in good if safe_description(item.line.description).changed]
+            adjusted.extend(item.index for item in accepted if safe_description(item.line.description).changed)
+            adjusted.sort()
 
     if not bookable:
         problems.append(problem(EMPTY, locale, field="lines"))
