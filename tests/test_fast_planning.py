@@ -8,10 +8,10 @@ slow, obvious computation it replaces, over journals mixing valid and invalid li
 from __future__ import annotations
 
 import gc
-from unittest.mock import patch
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
