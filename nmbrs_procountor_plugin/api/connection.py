@@ -13,7 +13,7 @@ from nmbrs_hookspecs.types import IntegrationAccount
 from nmbrs_procountor_plugin.api.client import ProcountorClient, new_http_session
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
-from nmbrs_procountor_plugin.api.throttle import bucket_for
+from nmbrs_procountor_plugin.api.pacing import pacer_for
 from nmbrs_procountor_plugin.api.tokens import HostTokenSource, TokenEndpoint
 from nmbrs_procountor_plugin.messages import problem
 
@@ -36,7 +36,9 @@ def token_source(
 ) -> HostTokenSource:
     """The account's token source (refreshing, lease-serialised, written through by CAS)."""
     config = host.provider_config(account.provider)
-    return HostTokenSource(account, host, TokenEndpoint(config, endpoints(config, locale)), locale, record=record)
+    urls = endpoints(config, locale)
+    endpoint = TokenEndpoint(config, urls, pacer=pacer_for(host, config, urls))
+    return HostTokenSource(account, host, endpoint, locale, record=record)
 
 
 def open_client(account: IntegrationAccount, host: PluginHost, locale: str | None) -> ProcountorClient:
@@ -44,7 +46,8 @@ def open_client(account: IntegrationAccount, host: PluginHost, locale: str | Non
     config = host.provider_config(account.provider)
     urls = endpoints(config, locale)
     record = stored_record(account, host, locale)
-    http = new_http_session()  # one keep-alive pool for the API calls and the token calls
-    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls, http=http), locale, record=record)
-    pace = bucket_for(urls.base_url, config.client_id, config.requests_per_second)
-    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, session=http, throttle=pace)
+    pacer = pacer_for(host, config, urls)
+    http = new_http_session(pacer)  # one keep-alive pool for the API calls and the token calls
+    endpoint = TokenEndpoint(config, urls, pacer=pacer, http=http)
+    tokens = HostTokenSource(account, host, endpoint, locale, record=record)
+    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, session=http, pacer=pacer)
