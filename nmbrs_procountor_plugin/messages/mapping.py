@@ -40,6 +40,23 @@ def kind_word(kind: str, locale: str | None) -> str:
     return _KIND_WORDS[kind][language(locale)][1]
 
 
+# Procountor's VAT type as the receipts it applies to, in the form the sentences below need.
+_VAT_RECEIPTS: Final[Mapping[str, Mapping[str, str]]] = {
+    "PURCHASE": {"en": "purchase receipts", "nl": "inkoopboekingen", "sv": "inköpsverifikat", "fi": "ostotositteilla"},
+    "SALES": {
+        "en": "sales receipts",
+        "nl": "verkoopboekingen",
+        "sv": "försäljningsverifikat",
+        "fi": "myyntitositteilla",
+    },
+}
+
+
+def vat_receipts_word(vat_type: str, locale: str | None) -> str:
+    """The receipts of ``vat_type`` (PURCHASE or SALES) in the actor's language, e.g. "inkoopboekingen"."""
+    return _VAT_RECEIPTS[vat_type][language(locale)]
+
+
 ENTRIES = [
     entry(
         "procountor.mapping.one_per_account",
@@ -232,6 +249,25 @@ ENTRIES = [
         fi=(
             "Tilin '{username}' Procountor-käyttäjä ei saa lukea yrityksen dimensioita.",
             "Anna käyttäjälle Procountorin käyttöoikeuksissa oikeus nähdä dimensiot ja tarkista liitos sitten uudelleen.",
+        ),
+    ),
+    entry(
+        "procountor.mapping.vat_status_not_enabled",
+        en=(
+            "VAT status {vat_status} is not enabled for {vat_receipts} in Procountor company {company_name}, so Procountor would refuse every journal of account '{username}'.",
+            "Set the account's VAT status to one enabled for {vat_receipts} ({enabled}), or enable VAT status {vat_status} in Procountor's VAT defaults, then check the mapping again.",
+        ),
+        nl=(
+            "Btw-status {vat_status} is niet ingeschakeld voor {vat_receipts} in Procountor-bedrijf {company_name}, dus Procountor zou elk journaal van account '{username}' weigeren.",
+            "Stel voor het account een btw-status in die voor {vat_receipts} is ingeschakeld ({enabled}), of schakel btw-status {vat_status} in bij de btw-standaarden van Procountor en controleer de koppeling daarna opnieuw.",
+        ),
+        sv=(
+            "Momsstatus {vat_status} är inte aktiverad för {vat_receipts} i Procountor-företaget {company_name}, så Procountor skulle avvisa varje verifikat från kontot '{username}'.",
+            "Ange en momsstatus för kontot som är aktiverad för {vat_receipts} ({enabled}), eller aktivera momsstatus {vat_status} i Procountors momsinställningar och kontrollera sedan kopplingen igen.",
+        ),
+        fi=(
+            "ALV-tila {vat_status} ei ole käytössä {vat_receipts} Procountor-yrityksessä {company_name}, joten Procountor hylkäisi jokaisen tilin '{username}' muistiotositteen.",
+            "Valitse tilille ALV-tila, joka on käytössä {vat_receipts} ({enabled}), tai ota ALV-tila {vat_status} käyttöön Procountorin ALV-oletuksissa ja tarkista liitos sitten uudelleen.",
         ),
     ),
 ]
