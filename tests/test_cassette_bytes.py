@@ -19,6 +19,7 @@ import vcr as vcrpy
 import yaml
 from vcr.request import Request
 
+from nmbrs_procountor_devtools.conformance.scrub import REDACTED
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.pacing import Pacer
@@ -69,7 +70,7 @@ def test_a_recorded_cassette_holds_the_exact_request_bytes(
     assert b'"accountingValue":70.00' in recorded
     assert DESCRIPTION.encode("utf-8") in recorded
     assert "\\u00e9" not in text
-    assert request["headers"]["Authorization"] == [f"Bearer {support.REDACTED}"]
+    assert request["headers"]["Authorization"] == [f"Bearer {REDACTED}"]
 
 
 def test_scrubbing_a_secret_changes_no_other_byte() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.host import ReferenceHost
-from nmbrs_hookspecs.types import Actor, ProviderConfig
+from nmbrs_hookspecs.types import Actor, Environment, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.api.environment import PRODUCTION_URL, TEST_URL, endpoints
 from procountor_sandbox import Sandbox
@@ -17,7 +17,7 @@ from tests.conftest import provider_config_for, store_tokens
 
 
 def config(
-    environment: str = "production",
+    environment: Environment = "production",
     base_url: str | None = None,
     redirect_uri: str = "https://payroll.example/procountor/callback",
 ) -> ProviderConfig:

@@ -73,7 +73,7 @@ def one_period_journal(*lines: tuple[str, str, str | None], period: Period | Non
     )
 
 
-# ------------------------------------------------------------------ the seed's example
+# ------------------------------------------------------------------ the help article's example (docs/product.md §4)
 
 
 def test_hook_nmbrs_journal_export_books_june_with_corrections_in_six_periods(
@@ -519,9 +519,11 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     store_tokens(host, sandbox, account)
     host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
     broken = replace(account, settings={"vat_status": "twelve"})
+    mapping = host.mapping_for(account.id, COMPANY.id)
+    assert mapping is not None
     result = procountor_plugin.nmbrs_journal_export(
         account=broken,
-        mapping=host.mapping_for(account.id, COMPANY.id),
+        mapping=mapping,
         company=COMPANY,
         journal=june_run(YEAR),
         actor=admin,

@@ -10,14 +10,14 @@ from __future__ import annotations
 import gc
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
+from nmbrs_hookspecs.types import AdministrationMapping, DimensionKind, DimensionMapping, Journal, JournalLine, Period
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export import journal_checks
 from nmbrs_procountor_plugin.export.fingerprint import rows_digest
@@ -91,7 +91,11 @@ def schema_only(journal: Journal) -> tuple[list[int], dict[int, dict[str, list[s
         }
         for i in bookable
     ]
-    errors = JournalLineSchema(journal.period, many=True, only=RULED_FIELDS).validate(data)
+    # with many=True marshmallow keys the errors by the position of the line
+    errors = cast(
+        dict[int, dict[str, list[str]]],
+        JournalLineSchema(journal.period, many=True, only=RULED_FIELDS).validate(data),
+    )
     failed = {bookable[position]: found for position, found in errors.items()}
     return [i for i in bookable if i not in failed], failed
 
@@ -102,7 +106,7 @@ def test_plain_checks_accept_and_refuse_exactly_the_lines_the_schema_does(journa
     accepted, failed = schema_only(journal)
     check = validate_journal(journal, "en")
     assert [item.index for item in check.lines] == accepted
-    refused_fields = {p.field for p in check.problems if p.blocking and p.field.startswith("lines[")}
+    refused_fields = {p.field for p in check.problems if p.blocking and (p.field or "").startswith("lines[")}
     assert refused_fields == {f"lines[{i}].{name}" for i, by_field in failed.items() for name in by_field}
     # and the whole answer, info notes included, is the one of every line through the schema
     with patch.object(journal_checks._PlainLineCheck, "__call__", lambda self, line: False):
@@ -167,7 +171,11 @@ def expected_payload(journal: Journal, draft: ReceiptDraft, mapping: Administrat
         if text:
             row["description"] = text
         values = []
-        for kind, code in (("cost_center", line.cost_center), ("cost_unit", line.cost_unit)):
+        kinds: tuple[tuple[DimensionKind, str | None], ...] = (
+            ("cost_center", line.cost_center),
+            ("cost_unit", line.cost_unit),
+        )
+        for kind, code in kinds:
             target = resolve(kind, code) if code is not None and mapping.dimension(kind) else None
             if target is not None:
                 values.append({"dimensionId": target.dimension_id, "itemId": target.item_id, "value": value})

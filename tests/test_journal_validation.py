@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -241,6 +242,6 @@ def test_every_export_entry_has_the_same_placeholders_in_every_language() -> Non
             for t in item.texts.values()
         ]
         assert all(names == per_language[0] for names in per_language), item.code
-        params = dict.fromkeys(item.placeholders(), "x")
+        params: dict[str, Any] = dict.fromkeys(item.placeholders(), "x")
         for locale in ("en", "nl", "sv", "fi"):
             assert problem(item.code, locale, **params).message

@@ -17,6 +17,7 @@ from nmbrs_hookspecs.types import (
     Actor,
     AdministrationMapping,
     DimensionMapping,
+    Environment,
     IntegrationAccount,
     ProviderConfig,
     RequestRate,
@@ -50,7 +51,7 @@ class CountingLimiter:
         self.inner.pause(rate, seconds)
 
 
-def config(environment: str, requests_per_second: float | None = None, client_id: str = "c1") -> ProviderConfig:
+def config(environment: Environment, requests_per_second: float | None = None, client_id: str = "c1") -> ProviderConfig:
     return ProviderConfig(
         client_id=client_id,
         client_secret="s",

@@ -1,4 +1,4 @@
-"""Receipts from a journal: one per period (the seed's corrections), exact amounts, dimensions, fingerprints."""
+"""Receipts from a journal: one per period (the help article's corrections), exact amounts, dimensions, fingerprints."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def journal(*lines: JournalLine, reference: str = REFERENCE, run_id: str = "run-
 
 
 def seed_journal() -> Journal:
-    """The seed's example: a normal June run with corrections over January to May."""
+    """The help article's example (docs/product.md §4): a normal June run with corrections over January to May."""
     corrections = []
     for month in range(1, 6):
         period = Period(2026, month)

@@ -1,4 +1,4 @@
-"""Render the problem catalogue as ``docs/errors.md`` ("Errors Procountor" of the help article).
+"""Render the problem catalogue as ``docs/errors.md`` ("Errors Procountor" of the help article, docs/product.md).
 
 Run ``python -m nmbrs_procountor_devtools.catalogue_doc > docs/errors.md``; a test fails when the
 page and the catalogue disagree, so support never reads a stale list.

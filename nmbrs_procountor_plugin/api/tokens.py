@@ -4,7 +4,7 @@ Why it is shaped this way:
 
 * Token requests go through authlib's ``OAuth2Session`` with ``client_secret_post`` and a
   ``Content-Type`` *without* ``charset``: Procountor wants credentials only in the form body and
-  refuses the charset parameter authlib sends by default (procountor-api.md §2, release 24.08).
+  refuses the charset parameter authlib sends by default (docs/procountor-api.md §2, release 24.08).
 * Refreshing is explicit (``OAuth2Session.refresh_token``), not authlib's auto-refresh: the host
   owns the token, several workers (threads and processes) share it, and Procountor may rotate
   refresh tokens, so a refresh must be serialised per account (a host lease), preceded by a

@@ -245,7 +245,7 @@ def _refuse_company_switch(
 ) -> None:
     """Keep an account on the company its mappings point to.
 
-    One account is one Procountor company (the seed article: another administration needs
+    One account is one Procountor company (the help article, docs/product.md §3: another administration needs
     another account). Choosing another company at a re-login would leave every mapping of the
     account pointing at the old one; the new grant is ended at Procountor and the old
     authorization stays as it was.

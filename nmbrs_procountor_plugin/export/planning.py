@@ -1,10 +1,11 @@
 """From a validated journal to Procountor ledger-receipt payloads: one JOURNAL receipt per period.
 
-The seed: "When a journal is sent that contains a correction, it will be booked in the period over
-which the correction will go ... The reference of the journal is equal to the normal run, but is
-booked in the period over which the correction takes place." So a June run with corrections for
-January to May becomes six receipts, January first, all named with the run's reference; the run's
-own receipt is dated on the journal's booking date, each correction on its period's last day.
+The help article (docs/product.md §4): "When a journal is sent that contains a correction, it
+will be booked in the period over which the correction will go ... The reference of the journal is
+equal to the normal run, but is booked in the period over which the correction takes place." So a
+June run with corrections for January to May becomes six receipts, January first, all named with
+the run's reference; the run's own receipt is dated on the journal's booking date, each
+correction on its period's last day.
 
 Everything here is pure (no HTTP): the export orchestration resolves dimension items during its
 pre-flight and hands in a :data:`Resolver`.

@@ -8,7 +8,7 @@ not authorized or Procountor cannot be reached; those failures are themselves pr
 same answer. Procountor's dimensions are read once per call (one ``GET /dimensions``) and never
 kept between calls: an admin who fixes a name in Procountor and checks again must see the fix.
 
-Rules, from the seed article: one administration per account (a second one needs another
+Rules, from the help article (docs/product.md §3): one administration per account (a second one needs another
 account), and the dimension description must be "similar to" the dimension's name in Procountor,
 which the plugin reads as "equal, ignoring case and surrounding or repeated whitespace" (see
 :mod:`nmbrs_procountor_plugin.mapping.dimensions`): a near miss is reported with the closest name rather

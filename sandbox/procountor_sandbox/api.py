@@ -1,4 +1,4 @@
-"""The bearer-protected REST resources under ``/api`` (procountor-api.md §3-§6).
+"""The bearer-protected REST resources under ``/api`` (docs/procountor-api.md §3-§6).
 
 Every handler runs with the caller's token already resolved to (user, company, client); each
 token sees only its own company, as in Procountor where one token equals one company.

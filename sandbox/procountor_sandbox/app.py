@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from . import admin, api, login, oauth
+from . import admin, api, index, login, oauth
 from .faults import Fault, FaultRegistry
 from .ratelimit import RateLimiter
 from .requestlog import NO_RESPONSE, LoggedRequest, RequestLog
@@ -148,7 +148,7 @@ class SandboxApp:
             "Transfer-Encoding", ""
         ).lower()
         if request.method in ("GET", "HEAD") and has_body:
-            # The Azure Application Gateway in front of Procountor refuses these ([S2] 2.3.1).
+            # The Azure Application Gateway in front of Procountor refuses these (docs/procountor-api.md §6 [S2] 2.3.1).
             return raw_html(403, AZURE_403)
         if path in LOGIN_PATHS:
             client[0] = login.param(request, "client_id")
@@ -170,4 +170,6 @@ class SandboxApp:
             if token is None:
                 return unauthorized()
             return api.dispatch(self.state, request, token)
+        if path == "/" and request.method in ("GET", "HEAD"):
+            return index.page(self.state, request)
         return error(404, "Not Found")

@@ -49,7 +49,7 @@ class SandboxConfig:
 
     def __post_init__(self) -> None:
         # Procountor registers exactly one redirect URI per client and it must be a clean URL
-        # without query string (procountor-api.md §2a, [P1][P9]); refusing it here keeps the
+        # without query string (docs/procountor-api.md §2a, [P1][P9]); refusing it here keeps the
         # sandbox from accepting a registration the real service would not.
         parts = urlsplit(self.redirect_uri)
         if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -2,7 +2,7 @@
 
 Every violation is collected (not just the first) because Procountor answers with a list of
 ``errors`` and a client must be able to show all of them at once. Each rule cites
-procountor-api.md; docs/sandbox.md says which messages are Procountor's own codes and which
+docs/procountor-api.md; docs/sandbox.md says which messages are Procountor's own codes and which
 are the sandbox's wording.
 """
 
@@ -80,7 +80,7 @@ def scale(value: int | Decimal) -> int:
 
 
 def forbidden_char(text: str) -> str | None:
-    """Procountor stores text as Windows-1252 and refuses anything else (api-requests [P4])."""
+    """Procountor stores text as Windows-1252 and refuses anything else (docs/procountor-api.md §6 [P4])."""
     for ch in text:
         try:
             ch.encode("cp1252")

@@ -17,6 +17,7 @@ be left out. A connection is still closed when the client asks for it, when an a
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import itertools
 import logging
@@ -127,14 +128,14 @@ class _Handler(WSGIRequestHandler):
 class _Server(ThreadedWSGIServer):
     daemon_threads = True
 
-    def __init__(self, host: str, port: int, app: WSGIApplication, verbose: bool) -> None:
+    def __init__(self, host: str, port: int, app: WSGIApplication, verbose: bool, fd: int) -> None:
         self.verbose = verbose
         self._tracked_lock = threading.Lock()
         self._live: dict[threading.Thread, socket.socket] = {}
         self._reset: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._numbers = itertools.count(1)
         self.connections_opened = 0
-        super().__init__(host, port, app, handler=_Handler)
+        super().__init__(host, port, app, handler=_Handler, fd=fd)
 
     def count_connection(self) -> int:
         """A number for a newly accepted connection (1, 2, ...)."""
@@ -195,6 +196,43 @@ class _Server(ThreadedWSGIServer):
             return len(self._live)
 
 
+class ListenError(OSError):
+    """The sandbox cannot listen on the address it was given; the message names it and the cause."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        where = f"{host}:{port}"
+        if cause.errno == errno.EADDRINUSE:
+            self.message = (
+                f"cannot listen on {where}: port {port} is in use by another program; stop it or choose another port"
+            )
+        elif cause.errno == errno.EACCES:
+            self.message = f"cannot listen on {where}: permission denied (ports below 1024 need administrator rights)"
+        elif cause.errno == errno.EADDRNOTAVAIL:
+            self.message = f"cannot listen on {where}: {host} is not an address of this machine"
+        elif isinstance(cause, socket.gaierror):
+            self.message = f"cannot listen on {where}: {host} is not a known host name or address"
+        else:
+            self.message = f"cannot listen on {where}: {cause.strerror or cause}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen here rather than in werkzeug, which prints to stderr and exits on failure."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug's own server does
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise ListenError(host, port, exc) from None
+    return sock
+
+
 class Sandbox:
     """A local, strict stand-in for Procountor's REST API (see docs/sandbox.md)."""
 
@@ -227,10 +265,11 @@ class Sandbox:
             self._mark_reset,
         )
         wsgi: WSGIApplication = app if self._state_file is None else _SavingApp(app, self._state_file)
+        listening = _listen(self.config.host, self.config.port)
         try:
-            server = _Server(self.config.host, self.config.port, wsgi, self.config.log_requests)
-        except SystemExit as exc:  # werkzeug exits the process on bind errors
-            raise OSError(f"cannot listen on {self.config.host}:{self.config.port}") from exc
+            server = _Server(self.config.host, self.config.port, wsgi, self.config.log_requests, listening.fileno())
+        finally:
+            listening.close()  # the server holds its own duplicate of the socket
         self._server = server
         self._port = server.port
         self._thread = threading.Thread(

@@ -31,7 +31,7 @@ def new_secret() -> str:
 
 
 def timestamp() -> str:
-    """Procountor datetimes carry no time zone (api-requests [P4])."""
+    """Procountor datetimes carry no time zone (docs/procountor-api.md §6 [P4])."""
     return datetime.datetime.now().isoformat(timespec="milliseconds")
 
 

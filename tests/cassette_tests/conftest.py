@@ -292,7 +292,7 @@ def target(request: pytest.FixtureRequest, vcr: Any, vcr_cassette_dir: str) -> I
     folder = Path(vcr_cassette_dir)
     name = request.getfixturevalue("default_cassette_name")
     cassette = folder / f"{name}.yaml"
-    request.node._cassette_path = cassette  # type: ignore[attr-defined]
+    request.node._cassette_path = cassette
     if RECORDING:
         SESSION.touched.add(cassette)
     if not RECORDING:
@@ -309,12 +309,12 @@ def target(request: pytest.FixtureRequest, vcr: Any, vcr_cassette_dir: str) -> I
 
         with Sandbox(SandboxConfig(port=support.SANDBOX_PORT, today=support.SANDBOX_TODAY)) as sandbox:
             origin = _recording_origin("sandbox", sandbox)
-            request.node._cassette_origin = origin  # type: ignore[attr-defined]
+            request.node._cassette_origin = origin
             SESSION.remember_secret(sandbox.client_secret)
             yield Target("sandbox", origin, sandbox)
         return
     origin = _recording_origin("pts", None)
-    request.node._cassette_origin = origin  # type: ignore[attr-defined]
+    request.node._cassette_origin = origin
     SESSION.remember_secret(os.environ.get("PROCOUNTOR_CLIENT_SECRET"))
     yield Target("pts", origin)
 

@@ -17,9 +17,10 @@ import vcr as vcrpy
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
+from nmbrs_procountor_devtools.conformance.scrub import REDACTED
 from tests.cassette_tests import support
 from tests.cassette_tests.conftest import RECORDING
-from tests.cassette_tests.support import CASSETTES, REDACTED, scan_cassettes, scan_text, scrub_request, scrub_response
+from tests.cassette_tests.support import CASSETTES, scan_cassettes, scan_text, scrub_request, scrub_response
 
 # While recording, cassettes are rewritten test by test (and checked at the end of the session).
 replay_only = pytest.mark.skipif(RECORDING is not None, reason="checks the committed cassettes in replay mode")

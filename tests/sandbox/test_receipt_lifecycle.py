@@ -1,4 +1,4 @@
-"""Search, batch GET, approve and invalidate (procountor-api.md §3, §3b, §6)."""
+"""Search, batch GET, approve and invalidate (docs/procountor-api.md §3, §3b, §6)."""
 
 from __future__ import annotations
 

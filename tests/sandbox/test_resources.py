@@ -1,4 +1,4 @@
-"""Read-only resources and dimension-item creation (procountor-api.md §4, §5)."""
+"""Read-only resources and dimension-item creation (docs/procountor-api.md §4, §5)."""
 
 from __future__ import annotations
 
