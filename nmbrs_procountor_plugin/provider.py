@@ -78,6 +78,15 @@ def is_ours(account: IntegrationAccount) -> bool:
     return account.provider == PROVIDER_KEY
 
 
+class SettingError(ValueError):
+    """An account setting with a value the integration cannot use; ``key`` names the setting."""
+
+    def __init__(self, key: str, value: object, rule: str) -> None:
+        self.key = key
+        self.value = value
+        super().__init__(f"settings.{key}={value!r}: {rule}")
+
+
 @dataclass(frozen=True)
 class AccountSettings:
     """An account's settings with defaults applied; the API key never shows in ``repr``."""
@@ -108,13 +117,13 @@ class AccountSettings:
 
         method = value("authorization_method")
         if method not in (METHOD_LOGIN, METHOD_API_KEY):
-            raise ValueError(f"settings.authorization_method={method!r}: must be login or api_key")
+            raise SettingError("authorization_method", method, "must be login or api_key")
         vat_type = value("vat_type")
         if vat_type not in ("PURCHASE", "SALES"):
-            raise ValueError(f"settings.vat_type={vat_type!r}: must be PURCHASE or SALES")
+            raise SettingError("vat_type", vat_type, "must be PURCHASE or SALES")
         vat_status = value("vat_status")
         if isinstance(vat_status, bool) or not isinstance(vat_status, int) or vat_status < 0:
-            raise ValueError(f"settings.vat_status={vat_status!r}: must be a whole number such as 12")
+            raise SettingError("vat_status", vat_status, "must be a whole number such as 12")
         api_key = raw.get("api_key")
         return cls(
             authorization_method=str(method),

@@ -51,6 +51,8 @@ LEEWAY_SECONDS: Final = 60
 # Procountor's token endpoint refuses "application/x-www-form-urlencoded;charset=UTF-8".
 FORM_HEADERS: Final = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
 POLL_SECONDS: Final = 0.05
+OAUTH_CALL: Final = "POST /oauth/token"
+"""The token call as support sees it in a message (``procountor.unavailable``)."""
 CAS_ATTEMPTS: Final = 5
 
 
@@ -150,11 +152,17 @@ class TokenEndpoint:
             raise TokenRefused(str(exc.error or "oauth_error"), _short(exc.description)) from None
         except requests.exceptions.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else 0
-            raise ProcountorUnavailable(f"token endpoint: HTTP {status}", uncertain=True) from None
+            raise ProcountorUnavailable(
+                f"token endpoint: HTTP {status}", uncertain=True, reason="server", request=f"{OAUTH_CALL} HTTP {status}"
+            ) from None
         except requests.exceptions.RequestException as exc:
-            raise ProcountorUnavailable(f"token endpoint: {type(exc).__name__}", uncertain=True) from None
+            raise ProcountorUnavailable(
+                f"token endpoint: {type(exc).__name__}", uncertain=True, reason="connection", request=OAUTH_CALL
+            ) from None
         except ValueError:
-            raise ProcountorUnavailable("token endpoint: answer is not JSON", uncertain=True) from None
+            raise ProcountorUnavailable(
+                "token endpoint: answer is not JSON", uncertain=True, reason="bad_answer", request=OAUTH_CALL
+            ) from None
         finally:
             session.close()
         return self._issued(token)
@@ -163,7 +171,12 @@ class TokenEndpoint:
         access = token.get("access_token")
         if not isinstance(access, str) or not access:
             # e.g. a 429 page {"errors": [...]} that authlib hands back as if it were a token.
-            raise ProcountorUnavailable("token endpoint: answer without an access token", uncertain=True)
+            raise ProcountorUnavailable(
+                "token endpoint: answer without an access token",
+                uncertain=True,
+                reason="bad_answer",
+                request=OAUTH_CALL,
+            )
         refresh = token.get("refresh_token")
         expires_at = token.get("expires_at")
         if expires_at is None:
@@ -337,7 +350,9 @@ class HostTokenSource:
         except TokenRefused as exc:
             return self._after_refusal(record, version, exc)
         except ProcountorUnavailable as exc:
-            raise ProblemError([problem("procountor.unavailable", self._locale, detail=exc.detail)]) from None
+            raise ProblemError(
+                [problem("procountor.unavailable", self._locale, reason=exc.reason, request=exc.request)]
+            ) from None
         self.refresh_count += 1
         renewed = TokenRecord(
             method=record.method,
@@ -374,9 +389,7 @@ class HostTokenSource:
         if not exc.grant_refused:
             # invalid_client & co: our configuration is wrong, the authorization may be fine.
             log.warning("procountor token endpoint refused the client: %s", exc.error)
-            raise ProblemError(
-                [problem("procountor.config.invalid", self._locale, detail=f"the token endpoint answered {exc.error}")]
-            ) from None
+            raise ProblemError([problem("procountor.config.invalid", self._locale, reason="client_refused")]) from None
         log.info("procountor refused to renew the token of account %s: %s", self._account.id, exc.error)
         write_state(self._host, self._account.id, self._dead_state(record), access_token=record.access_token)
         self._record = None

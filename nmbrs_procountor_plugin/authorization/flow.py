@@ -172,7 +172,9 @@ def _issue(
             ) from None
         raise ProblemError([problem("procountor.auth.exchange_failed", actor.locale, detail=exc.error)]) from None
     except ProcountorUnavailable as exc:
-        raise ProblemError([problem("procountor.unavailable", actor.locale, detail=exc.detail)]) from None
+        raise ProblemError(
+            [problem("procountor.unavailable", actor.locale, reason=exc.reason, request=exc.request)]
+        ) from None
 
 
 class _JustIssued:
@@ -189,9 +191,7 @@ class _JustIssued:
         return self._token
 
     def refresh_after_rejection(self, rejected: str) -> str:
-        raise ProblemError(
-            [problem("procountor.auth.exchange_failed", self._locale, detail="the new token was refused")]
-        )
+        raise ProblemError([problem("procountor.auth.exchange_failed", self._locale, detail="GET /company HTTP 401")])
 
     def mark_expired(self) -> None:
         return None
@@ -203,21 +203,21 @@ def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: fl
     try:
         company = client.company()
     except ProcountorUnavailable as exc:
-        raise ProblemError([problem("procountor.unavailable", locale, detail=exc.detail)]) from None
+        raise ProblemError(
+            [problem("procountor.unavailable", locale, reason=exc.reason, request=exc.request)]
+        ) from None
     except ProcountorApiError as exc:
         raise ProblemError(
             [
                 problem(
                     "procountor.auth.exchange_failed",
                     locale,
-                    detail=f"the company could not be read (HTTP {exc.status})",
+                    detail=f"GET /company HTTP {exc.status}",
                 )
             ]
         ) from None
     if company.get("id") is None or not str(company.get("name") or "").strip():
-        raise ProblemError(
-            [problem("procountor.auth.exchange_failed", locale, detail="the company answer has no id or name")]
-        )
+        raise ProblemError([problem("procountor.auth.exchange_failed", locale, detail="GET /company: id, name")])
     return company
 
 
@@ -249,8 +249,9 @@ def _refuse_company_switch(
                 "procountor.auth.company_changed",
                 locale,
                 username=account.username,
-                chosen=f"{record.company_name} ({record.company_id})",
-                mapped=", ".join(sorted(mapped)),
+                chosen_name=record.company_name,
+                chosen_id=record.company_id,
+                mapped=tuple(sorted(mapped)),
                 field="company",
             )
         ]

@@ -45,10 +45,10 @@ from nmbrs_procountor_plugin.export.planning import (
     receipt_date,
 )
 from nmbrs_procountor_plugin.export.preflight import run_preflight
-from nmbrs_procountor_plugin.export.refusals import problems_for
+from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.export.resend import Booked, find_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.provider import AccountSettings
+from nmbrs_procountor_plugin.provider import AccountSettings, SettingError
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +94,12 @@ def prepare(
         return Prepared((), tuple(gate_problems), None, gated=True)
     try:
         settings = AccountSettings.of(account)
-    except ValueError as bad:
-        detail = str(bad)
-        return Prepared(
-            (), (problem("procountor.config.invalid", locale, detail=detail, field="settings"),), None, gated=True
+    except SettingError as bad:
+        shown = str(bad.value).strip() or "-"
+        refused = problem(
+            "procountor.config.setting_invalid", locale, setting=bad.key, value=shown, field=f"settings.{bad.key}"
         )
+        return Prepared((), (refused,), None, gated=True)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if not check.lines:
@@ -162,16 +163,21 @@ def _booked_problems(
         there = booked.get(draft.period)
         if there is None:
             continue
-        params = {
-            "period": str(draft.period),
-            "id": str(there.receipt["id"]),
-            "number": str(there.receipt.get("receiptNumber")),
-            "field": f"receipts[{draft.period}]",
-        }
-        if there.fingerprint.digest == draft.fingerprint.digest:
-            found.append(problem("procountor.export.already_booked", locale, **params))
-        else:
-            found.append(problem("procountor.export.changed_after_send", locale, **params))
+        code = (
+            "procountor.export.already_booked"
+            if there.fingerprint.digest == draft.fingerprint.digest
+            else "procountor.export.changed_after_send"
+        )
+        found.append(
+            problem(
+                code,
+                locale,
+                field=f"receipts[{draft.period}]",
+                period=draft.period,
+                id=str(there.receipt["id"]),
+                number=str(there.receipt.get("receiptNumber")),
+            )
+        )
     return found
 
 
@@ -239,9 +245,9 @@ def _approve(client: ProcountorClient, sent: SentReceipt, locale: str | None) ->
             problem(
                 "procountor.export.approve_failed",
                 locale,
-                period=str(sent.period),
+                period=sent.period,
                 id=sent.external_id,
-                detail=str(refused),
+                detail=support_code(refused),
                 field=f"receipts[{sent.period}]",
             )
         ]
@@ -291,7 +297,7 @@ def _send(
                 problem(
                     "procountor.export.outcome_unknown",
                     locale,
-                    period=str(draft.period),
+                    period=draft.period,
                     field=f"receipts[{draft.period}]",
                 )
             )

@@ -45,7 +45,6 @@ from nmbrs_procountor_plugin.mapping.dimensions import (
     parse_dimensions,
 )
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import kind_word
 from nmbrs_procountor_plugin.provider import AccountSettings
 from nmbrs_procountor_plugin.rights import require_read
 
@@ -144,7 +143,7 @@ def one_per_account(
             locale,
             field="company_id",
             username=account.username,
-            mapped_company=", ".join(others),
+            mapped_company=others,
             company_id=mapping.company_id,
         )
     ]
@@ -194,7 +193,7 @@ def check_descriptions(
             "procountor.mapping.dimension_description_missing",
             locale,
             field=DIMENSION_FIELDS[kind],
-            kind=kind_word(kind, locale),
+            kind=kind,
         )
     return problems, wanted
 
@@ -220,8 +219,8 @@ def _used_twice(kind: str, earlier_kind: str, dimension: str, locale: str | None
         "procountor.mapping.dimension_used_twice",
         locale,
         field=DIMENSION_FIELDS[kind],
-        kind=kind_word(kind, locale),
-        other_kind=kind_word(earlier_kind, locale),
+        kind=kind,
+        other_kind=earlier_kind,
         dimension=dimension,
     )
 
@@ -253,7 +252,7 @@ def resolve_dimensions(
     """
     mapped: list[MappedKind] = []
     problems: dict[str, Problem] = {}
-    names = ", ".join(f"'{d.name}'" for d in dimensions)
+    names = tuple(f"'{d.name}'" for d in dimensions)
     lookups = [(item, find_dimension(dimensions, item.description)) for item in wanted]
     missing = same_description([item for item, found in lookups if found is None], locale)
     for item, found in lookups:
@@ -274,7 +273,7 @@ def resolve_dimensions(
                 "procountor.mapping.no_dimensions",
                 locale,
                 field=DIMENSION_FIELDS[item.kind],
-                kind=kind_word(item.kind, locale),
+                kind=item.kind,
                 description=shown,
                 company_name=company_name,
             )
@@ -283,7 +282,7 @@ def resolve_dimensions(
                 "procountor.mapping.dimension_not_found",
                 locale,
                 field=DIMENSION_FIELDS[item.kind],
-                kind=kind_word(item.kind, locale),
+                kind=item.kind,
                 description=shown,
                 names=names,
                 closest=closest,
