@@ -260,6 +260,13 @@ def test_a_plural_of_a_text_parameter_is_refused() -> None:
         _entry("{n, plural, one {a} other {b}}", n=Kind.TEXT).check()
 
 
+def test_a_parameter_named_like_an_argument_of_problem_is_refused() -> None:
+    text = ("A '{field}'.", "B.")
+    bad = entry("procountor.test.x", en=text, nl=text, sv=text, fi=text, params={"field": Kind.TEXT})
+    with pytest.raises(TemplateError, match="arguments of problem"):
+        bad.check()
+
+
 def test_an_english_fragment_cannot_be_passed_as_a_period_or_amount() -> None:
     with pytest.raises(TypeError, match="period"):
         problem("procountor.export.outcome_unknown", "fi", period="the receipt for 2026-06")
