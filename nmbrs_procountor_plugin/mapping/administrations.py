@@ -75,7 +75,7 @@ def _administration(raw: Mapping[str, Any], locale: str | None) -> Administratio
     """Read ``GET /company``: id, name and the business id (``businessIdentifier.code``)."""
     company_id = raw.get("id")
     if company_id is None or not str(company_id).strip():
-        raise ProblemError([problem("procountor.unexpected_response", locale, detail="GET /company: no company id")])
+        raise ProblemError([problem("procountor.unexpected_response", locale, detail="GET /company: id")])
     identifier = raw.get("businessIdentifier")
     business_id = identifier.get("code") if isinstance(identifier, Mapping) else None
     return Administration(
