@@ -10,7 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
+from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.rights import RIGHT_KEY
 
 PROVIDER_KEY: Final = "procountor"
@@ -78,15 +80,6 @@ def is_ours(account: IntegrationAccount) -> bool:
     return account.provider == PROVIDER_KEY
 
 
-class SettingError(ValueError):
-    """An account setting with a value the integration cannot use; ``key`` names the setting."""
-
-    def __init__(self, key: str, value: object, rule: str) -> None:
-        self.key = key
-        self.value = value
-        super().__init__(f"settings.{key}={value!r}: {rule}")
-
-
 @dataclass(frozen=True)
 class AccountSettings:
     """An account's settings with defaults applied; the API key never shows in ``repr``."""
@@ -107,7 +100,12 @@ class AccountSettings:
         )
 
     @classmethod
-    def of(cls, account: IntegrationAccount) -> AccountSettings:
+    def of(cls, account: IntegrationAccount, locale: str | None = None) -> AccountSettings:
+        """The settings with defaults applied.
+
+        A bad value raises :class:`ProblemError` with a code per setting in the admin's language,
+        the one error contract every hook uses, so the Integration page can point at the field.
+        """
         raw: Mapping[str, object] = account.settings
         defaults = {f.key: f.default for f in SETTINGS}
 
@@ -115,15 +113,20 @@ class AccountSettings:
             found = raw.get(key)
             return defaults[key] if found is None else found
 
+        def refuse(key: str, bad: object) -> ProblemError:
+            return ProblemError(
+                [problem(f"procountor.settings.{key}", locale, field=f"settings.{key}", value=str(bad))]
+            )
+
         method = value("authorization_method")
         if method not in (METHOD_LOGIN, METHOD_API_KEY):
-            raise SettingError("authorization_method", method, "must be login or api_key")
+            raise refuse("authorization_method", method)
         vat_type = value("vat_type")
         if vat_type not in ("PURCHASE", "SALES"):
-            raise SettingError("vat_type", vat_type, "must be PURCHASE or SALES")
+            raise refuse("vat_type", vat_type)
         vat_status = value("vat_status")
         if isinstance(vat_status, bool) or not isinstance(vat_status, int) or vat_status < 0:
-            raise SettingError("vat_status", vat_status, "must be a whole number such as 12")
+            raise refuse("vat_status", vat_status)
         api_key = raw.get("api_key")
         return cls(
             authorization_method=str(method),

@@ -522,12 +522,9 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     assert result is not None
     assert result.status == "blocked"
     [bad] = result.problems
-    assert bad.code == "procountor.config.setting_invalid"
+    assert bad.code == "procountor.settings.vat_status"
     assert bad.field == "settings.vat_status"
-    assert bad.message == (
-        "The setting 'VAT status on journal rows' of the Procountor account has the value 'twelve',"
-        " which the integration cannot use."
-    )
+    assert bad.message == "The account's VAT status 'twelve' is not a VAT status code."
 
 
 def test_preview_of_a_sent_journal_says_what_a_send_would_skip(

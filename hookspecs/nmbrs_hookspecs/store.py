@@ -247,9 +247,6 @@ class SqliteMappingStore:
     def for_account(self, account_id: str) -> tuple[AdministrationMapping, ...]:
         return tuple(m for m in self._all() if m.account_id == account_id)
 
-    def for_company(self, company_id: str) -> tuple[AdministrationMapping, ...]:
-        return tuple(m for m in self._all() if m.company_id == company_id)
-
     def _all(self) -> list[AdministrationMapping]:
         with self._db.transaction() as conn:
             rows = conn.execute(

@@ -15,14 +15,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal, get_args
 
-RIGHT_LEVELS: Final = ("none", "read", "write")
-ACCOUNT_STATES: Final = ("unauthorized", "authorized", "expired", "revoked")
-DIMENSION_KINDS: Final = ("cost_center", "cost_unit")
-EXPORT_STATUSES: Final = ("sent", "already_sent", "partially_sent", "failed", "blocked")
-SETTING_KINDS: Final = ("text", "secret", "bool", "choice", "int")
-SEVERITIES: Final = ("error", "warning", "info")
+# Every closed set is a Literal, so a type checker refuses ``AccountStatus(state="authorised")``
+# at the line that wrote it; the tuples below are the same sets for the run-time checks, which
+# still guard hosts that do not type-check.
+RightLevel = Literal["none", "read", "write"]
+AccountState = Literal["unauthorized", "authorized", "expired", "revoked"]
+DimensionKind = Literal["cost_center", "cost_unit"]
+ExportStatus = Literal["sent", "already_sent", "partially_sent", "failed", "blocked"]
+SettingKind = Literal["text", "secret", "bool", "choice", "int"]
+Severity = Literal["error", "warning", "info"]
+Environment = Literal["production", "test", "custom"]
+
+RIGHT_LEVELS: Final[tuple[RightLevel, ...]] = get_args(RightLevel)
+ACCOUNT_STATES: Final[tuple[AccountState, ...]] = get_args(AccountState)
+DIMENSION_KINDS: Final[tuple[DimensionKind, ...]] = get_args(DimensionKind)
+EXPORT_STATUSES: Final[tuple[ExportStatus, ...]] = get_args(ExportStatus)
+SETTING_KINDS: Final[tuple[SettingKind, ...]] = get_args(SettingKind)
+SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
+ENVIRONMENTS: Final[tuple[Environment, ...]] = get_args(Environment)
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _PROBLEM_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -74,8 +86,8 @@ class TemplateRight:
 
     key: str
     label: str
-    levels: tuple[str, ...] = RIGHT_LEVELS
-    default: str = "none"
+    levels: tuple[RightLevel, ...] = RIGHT_LEVELS
+    default: RightLevel = "none"
 
     def __post_init__(self) -> None:
         _require_key("TemplateRight", "key", self.key)
@@ -95,7 +107,7 @@ class Actor:
     """
 
     user_id: str
-    rights: Mapping[str, str] = field(default_factory=dict)
+    rights: Mapping[str, RightLevel] = field(default_factory=dict)
     locale: str = "en"
 
     def __post_init__(self) -> None:
@@ -107,11 +119,11 @@ class Actor:
         _require_text("Actor", "locale", self.locale)
         object.__setattr__(self, "rights", _frozen_mapping(self.rights))
 
-    def level(self, right: str) -> str:
+    def level(self, right: str) -> RightLevel:
         """The level this actor holds for ``right``; a right the template lacks is ``none``."""
         return self.rights.get(right, "none")
 
-    def may(self, right: str, needed: str) -> bool:
+    def may(self, right: str, needed: RightLevel) -> bool:
         """True when the actor's level for ``right`` is at least ``needed``."""
         _require_choice("Actor.may", "needed", needed, RIGHT_LEVELS)
         return RIGHT_LEVELS.index(self.level(right)) >= RIGHT_LEVELS.index(needed)
@@ -129,7 +141,7 @@ class SettingField:
 
     key: str
     label: str
-    kind: str = "text"
+    kind: SettingKind = "text"
     default: object = None
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -212,7 +224,7 @@ class Administration:
 class AccountStatus:
     """What the account's icon shows: state, a message for the admin, and the company if known."""
 
-    state: str
+    state: AccountState
     message: str = ""
     administration: Administration | None = None
 
@@ -265,7 +277,7 @@ class HostCompany:
 class DimensionMapping:
     """Whether a host cost object kind is sent, and the accounting dimension name it goes to."""
 
-    kind: str
+    kind: DimensionKind
     enabled: bool
     description: str = ""
 
@@ -296,7 +308,7 @@ class AdministrationMapping:
                 raise _fail("AdministrationMapping", "dimensions", item.kind, "kind listed twice")
             kinds.add(item.kind)
 
-    def dimension(self, kind: str) -> DimensionMapping | None:
+    def dimension(self, kind: DimensionKind) -> DimensionMapping | None:
         """The mapping for ``kind`` when it is listed and enabled."""
         for item in self.dimensions:
             if item.kind == kind and item.enabled:
@@ -420,7 +432,7 @@ class Problem:
     message: str
     field: str | None = None
     hint: str | None = None
-    severity: str = "error"
+    severity: Severity = "error"
 
     def __post_init__(self) -> None:
         _require_text("Problem", "code", self.code)
@@ -503,7 +515,7 @@ class ExportPlan:
 class ExportResult:
     """The outcome the host shows as the journal's sent status."""
 
-    status: str
+    status: ExportStatus
     receipts: tuple[SentReceipt, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -530,13 +542,13 @@ class ProviderConfig:
 
     ``environment`` is ``production``, ``test`` or ``custom``; ``base_url`` is required for
     ``custom`` (e.g. the sandbox). ``requests_per_second`` paces each worker process (keep
-    workers x rate at or below Procountor's 20). The secret never appears in ``repr``.
+    workers x rate at or below the provider's documented limit). The secret never appears in ``repr``.
     """
 
     client_id: str
     client_secret: str = field(repr=False)
     redirect_uri: str
-    environment: str = "production"
+    environment: Environment = "production"
     base_url: str | None = None
     timeout_seconds: float = 30.0
     requests_per_second: float = 10.0
@@ -546,7 +558,7 @@ class ProviderConfig:
         if not isinstance(self.client_secret, str) or not self.client_secret.strip():
             raise ValueError("ProviderConfig.client_secret: must be a non-empty string (value hidden)")
         _require_text("ProviderConfig", "redirect_uri", self.redirect_uri)
-        _require_choice("ProviderConfig", "environment", self.environment, ("production", "test", "custom"))
+        _require_choice("ProviderConfig", "environment", self.environment, ENVIRONMENTS)
         if self.environment == "custom" and not self.base_url:
             raise _fail("ProviderConfig", "base_url", self.base_url, "required when environment is custom")
         if isinstance(self.timeout_seconds, bool) or not isinstance(self.timeout_seconds, int | float):
@@ -555,13 +567,8 @@ class ProviderConfig:
             raise _fail("ProviderConfig", "timeout_seconds", self.timeout_seconds, "must be in (0, 300]")
         if isinstance(self.requests_per_second, bool) or not isinstance(self.requests_per_second, int | float):
             raise TypeError(f"ProviderConfig.requests_per_second={self.requests_per_second!r}: expected a number")
-        if not 0 < self.requests_per_second <= 20:
-            raise _fail(
-                "ProviderConfig",
-                "requests_per_second",
-                self.requests_per_second,
-                "must be in (0, 20]: Procountor allows 20 per second per client",
-            )
+        if not self.requests_per_second > 0:
+            raise _fail("ProviderConfig", "requests_per_second", self.requests_per_second, "must be positive")
 
 
 @dataclass(frozen=True)

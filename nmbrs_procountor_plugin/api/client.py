@@ -148,7 +148,6 @@ class ProcountorClient:
         self._tokens = tokens
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
-        self.request_count = 0
 
     # ------------------------------------------------------------------ transport
 
@@ -158,7 +157,6 @@ class ProcountorClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        self.request_count += 1
         if self._throttle is not None:
             self._throttle.take()
         try:

@@ -36,9 +36,6 @@ class ProcountorApiError(ProcountorError):
         detail = "; ".join(f"{e.field or '-'}: {e.message}" for e in errors) or excerpt or "no details"
         super().__init__(f"HTTP {status}: {detail}")
 
-    def messages(self) -> set[str]:
-        return {e.message for e in self.errors}
-
 
 class ProcountorUnauthorized(ProcountorApiError):
     """401 even after a token refresh: the authorization is no longer valid."""

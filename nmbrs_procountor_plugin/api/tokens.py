@@ -246,7 +246,6 @@ class HostTokenSource:
         connect, read = endpoint.timeout
         # Longer than one token request can take, so a live holder never loses the lease.
         self._lease_ttl = lease_ttl if lease_ttl is not None else connect + read + 10.0
-        self.refresh_count = 0
 
     def __repr__(self) -> str:
         return f"HostTokenSource(account={self._account.id!r})"
@@ -353,7 +352,6 @@ class HostTokenSource:
             raise ProblemError(
                 [problem("procountor.unavailable", self._locale, reason=exc.reason, request=exc.request)]
             ) from None
-        self.refresh_count += 1
         renewed = TokenRecord(
             method=record.method,
             access_token=issued.access_token,

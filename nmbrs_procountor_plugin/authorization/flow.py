@@ -57,7 +57,7 @@ def authorization_url(account: IntegrationAccount, actor: Actor, host: PluginHos
     require_write(actor, ACTION_AUTHORIZE)
     config = host.provider_config(PROVIDER_KEY)
     urls = endpoints(config, actor.locale)
-    settings = AccountSettings.of(account)
+    settings = AccountSettings.of(account, actor.locale)
     if settings.authorization_method == METHOD_API_KEY and settings.api_key is None:
         raise ProblemError([problem("procountor.auth.api_key_missing", actor.locale, username=account.username)])
     state = _new_state(account, actor, settings.authorization_method, host)
@@ -154,7 +154,7 @@ def _issue(
     """Tokens for the account: exchange the code, or validate the API key with client_credentials."""
     try:
         if method == METHOD_API_KEY:
-            api_key = AccountSettings.of(account).api_key
+            api_key = AccountSettings.of(account, actor.locale).api_key
             if api_key is None:
                 raise ProblemError(
                     [problem("procountor.auth.api_key_missing", actor.locale, username=account.username)]
@@ -316,7 +316,7 @@ def _status(account: IntegrationAccount, record: TokenRecord, locale: str | None
 
 
 def _text(code: str, locale: str | None = None, **params: str) -> str:
-    """A status message: what is the case, then what to do."""
+    """A status message: what is the case, then what to do (``params``: exactly the entry's own)."""
     found = problem(code, locale, **params)
     return f"{found.message} {found.hint}" if found.hint else found.message
 

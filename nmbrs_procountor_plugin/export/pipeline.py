@@ -48,7 +48,7 @@ from nmbrs_procountor_plugin.export.preflight import run_preflight
 from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.export.resend import Booked, find_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.provider import AccountSettings, SettingError
+from nmbrs_procountor_plugin.provider import AccountSettings
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +93,9 @@ def prepare(
     if gate_problems:
         return Prepared((), tuple(gate_problems), None, gated=True)
     try:
-        settings = AccountSettings.of(account)
-    except SettingError as bad:
-        shown = str(bad.value).strip() or "-"
-        refused = problem(
-            "procountor.config.setting_invalid", locale, setting=bad.key, value=shown, field=f"settings.{bad.key}"
-        )
-        return Prepared((), (refused,), None, gated=True)
+        settings = AccountSettings.of(account, locale)
+    except ProblemError as bad:
+        return Prepared((), bad.problems, None, gated=True)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if not check.lines:

@@ -159,7 +159,7 @@ def _code_of(item: IndexedLine, kind: str) -> str | None:
     return item.line.cost_center if kind == "cost_center" else item.line.cost_unit
 
 
-def resolve_dimensions(
+def resolve_dimension_items(
     client: ProcountorClient,
     dimensions: Sequence[Dimension],
     mapping: AdministrationMapping,
@@ -169,9 +169,13 @@ def resolve_dimensions(
     create_missing: bool,
     dry_run: bool,
     locale: str | None,
-    found: Preflight,
-) -> None:
-    """Find the Procountor item of every cost object the journal uses, creating it if allowed."""
+) -> Preflight:
+    """Find the Procountor item of every cost object the journal uses, creating it if allowed.
+
+    Returns its own :class:`Preflight` (targets and the problems met on the way) for the caller
+    to merge, so the order of reads and writes stays visible in :func:`run_preflight`.
+    """
+    found = Preflight()
     claimed: dict[int, str] = {}  # dimension id -> the kind already booked to it
     for kind in KINDS:
         dimension_mapping = mapping.dimension(kind)
@@ -263,6 +267,7 @@ def resolve_dimensions(
                         field=field_path,
                     )
                 )
+    return found
 
 
 def run_preflight(
@@ -286,7 +291,7 @@ def run_preflight(
     found.problems.extend(check_dates(receipt_dates, parse_fiscal_years(client.fiscal_years()), locale))
     blocked = any(p.blocking for p in found.problems)
     # Items are created only when nothing else stands in the way: a refused export leaves no trace.
-    resolve_dimensions(
+    items = resolve_dimension_items(
         client,
         dimensions,
         mapping,
@@ -295,8 +300,9 @@ def run_preflight(
         create_missing=create_missing,
         dry_run=dry_run or blocked,
         locale=locale,
-        found=found,
     )
+    found.problems.extend(items.problems)
+    found.targets.update(items.targets)
     return found
 
 

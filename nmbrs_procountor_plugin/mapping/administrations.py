@@ -27,6 +27,7 @@ from nmbrs_hookspecs.types import (
     Actor,
     Administration,
     AdministrationMapping,
+    DimensionKind,
     DimensionMapping,
     HostCompany,
     IntegrationAccount,
@@ -116,9 +117,12 @@ def validate_mapping(
         dimensions = read_dimensions(account, host, locale)
     except ProblemError as exc:
         return [*problems, *exc.problems, *_in_kind_order({**blank, **same_description(wanted, locale)})]
-    mapped, found = resolve_dimensions(wanted, dimensions, record.company_name, locale)
+    mapped, found = match_dimension_names(wanted, dimensions, record.company_name, locale)
     problems.extend(_in_kind_order({**blank, **found}))
-    settings = AccountSettings.of(account)
+    try:
+        settings = AccountSettings.of(account, locale)
+    except ProblemError as exc:
+        return [*problems, *exc.problems]
     problems.extend(
         coverage_problems(mapped, company, create_missing=settings.create_missing_dimension_items, locale=locale)
     )
@@ -202,7 +206,7 @@ def same_description(wanted: Sequence[DimensionMapping], locale: str | None) -> 
     """Kinds whose descriptions name the same dimension, judged by the text alone.
 
     Used when Procountor's dimensions cannot be read, so the answer still carries this problem;
-    with the dimensions at hand :func:`resolve_dimensions` judges by the dimension found.
+    with the dimensions at hand :func:`match_dimension_names` judges by the dimension found.
     """
     problems: dict[str, Problem] = {}
     seen: dict[str, DimensionMapping] = {}
@@ -213,7 +217,7 @@ def same_description(wanted: Sequence[DimensionMapping], locale: str | None) -> 
     return problems
 
 
-def _used_twice(kind: str, earlier_kind: str, dimension: str, locale: str | None) -> Problem:
+def _used_twice(kind: DimensionKind, earlier_kind: DimensionKind, dimension: str, locale: str | None) -> Problem:
     """Both kinds on one dimension: reported on the later kind, the earlier one keeps its checks."""
     return problem(
         "procountor.mapping.dimension_used_twice",
@@ -242,7 +246,7 @@ def read_dimensions(account: IntegrationAccount, host: PluginHost, locale: str |
         ) from exc
 
 
-def resolve_dimensions(
+def match_dimension_names(
     wanted: Sequence[DimensionMapping], dimensions: Sequence[Dimension], company_name: str, locale: str | None
 ) -> tuple[list[MappedKind], dict[str, Problem]]:
     """Match each wanted kind's description to a Procountor dimension by name.

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from nmbrs_hookspecs.types import HostCompany, Problem
+from nmbrs_hookspecs.types import DimensionKind, HostCompany, Problem
 from nmbrs_procountor_plugin.mapping.dimensions import Dimension
 from nmbrs_procountor_plugin.messages import problem
 
@@ -30,7 +30,7 @@ _MISSING_CREATED: Final = "procountor.mapping.item_will_be_created"
 class MappedKind:
     """A host cost object kind whose description matched a Procountor dimension."""
 
-    kind: str
+    kind: DimensionKind
     dimension: Dimension
 
 

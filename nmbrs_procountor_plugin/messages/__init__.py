@@ -45,7 +45,7 @@ from typing import Final
 
 from babel import Locale, UnknownLocaleError
 
-from nmbrs_hookspecs.types import Problem
+from nmbrs_hookspecs.types import Problem, Severity
 from nmbrs_procountor_plugin.messages.kinds import Kind, ParamKind, Term, format_value, plural_quantity, sample
 from nmbrs_procountor_plugin.messages.template import Node, TemplateError, names, parse, plural_blocks, render
 
@@ -73,7 +73,7 @@ class Entry:
 
     code: str
     texts: Mapping[str, Text]
-    severity: str = "error"
+    severity: Severity = "error"
     params: Mapping[str, ParamKind] = field(default_factory=dict)
 
     def placeholders(self) -> set[str]:
@@ -154,14 +154,14 @@ def entry(
     sv: tuple[str, str],
     fi: tuple[str, str],
     params: Mapping[str, ParamKind] | None = None,
-    severity: str = "error",
+    severity: Severity = "error",
 ) -> Entry:
     """Declare an entry; each language is (message, hint); ``params`` gives each placeholder's kind."""
     texts = {"en": Text(*en), "nl": Text(*nl), "sv": Text(*sv), "fi": Text(*fi)}
     return Entry(code, texts, severity, dict(params or {}))
 
 
-_AREAS: Final = ("common", "auth", "mapping", "export", "export_send")
+_AREAS: Final = ("common", "settings", "auth", "mapping", "export", "export_send")
 """The area modules of ``messages``, each with an ``ENTRIES`` list."""
 
 
@@ -211,7 +211,7 @@ def render_text(code: str, locale: str | None, params: Mapping[str, object]) -> 
 
 
 def problem(
-    code: str, locale: str | None, *, field: str | None = None, severity: str | None = None, **params: object
+    code: str, locale: str | None, *, field: str | None = None, severity: Severity | None = None, **params: object
 ) -> Problem:
     """The problem ``code`` in the actor's language, with ``params`` written into message and hint."""
     item = catalogue()[code]

@@ -63,26 +63,6 @@ ENTRIES = [
         ),
     ),
     entry(
-        "procountor.config.setting_invalid",
-        params={"setting": Term("setting"), "value": Kind.TEXT},
-        en=(
-            "The setting '{setting}' of the Procountor account has the value '{value}', which the integration cannot use.",
-            "Open the Procountor account's settings and choose one of the values offered (VAT type PURCHASE or SALES; VAT status a whole number, usually 12), then send again.",
-        ),
-        nl=(
-            "De instelling '{setting}' van het Procountor-account heeft de waarde '{value}', die de koppeling niet kan gebruiken.",
-            "Open de instellingen van het Procountor-account en kies een van de aangeboden waarden (btw-soort PURCHASE of SALES; btw-status een geheel getal, meestal 12) en verzend opnieuw.",
-        ),
-        sv=(
-            "Inställningen '{setting}' för Procountor-kontot har värdet '{value}', som integrationen inte kan använda.",
-            "Öppna Procountor-kontots inställningar och välj ett av de erbjudna värdena (momstyp PURCHASE eller SALES; momsstatus ett heltal, oftast 12) och skicka igen.",
-        ),
-        fi=(
-            "Procountor-tilin asetuksen '{setting}' arvo on '{value}', jota integraatio ei voi käyttää.",
-            "Avaa Procountor-tilin asetukset ja valitse jokin tarjotuista arvoista (ALV-tyyppi PURCHASE tai SALES; ALV-tila kokonaisluku, yleensä 12) ja lähetä uudelleen.",
-        ),
-    ),
-    entry(
         "procountor.config.insecure_url",
         params={"url": Kind.CODE},
         en=(

@@ -181,39 +181,5 @@ TERMS: Final[Mapping[str, Mapping[str, Words]]] = {
             "fi": "summassa on enemmän kuin kaksi desimaalia",
         },
     },
-    # The Procountor account's settings, by key (provider.SETTINGS), as the admin knows them.
-    "setting": {
-        "authorization_method": {
-            "en": "Authorization method",
-            "nl": "Autorisatiemethode",
-            "sv": "Auktoriseringsmetod",
-            "fi": "Valtuutustapa",
-        },
-        "api_key": {"en": "API key", "nl": "API-sleutel", "sv": "API-nyckel", "fi": "API-avain"},
-        "approve_receipts": {
-            "en": "Approve receipts after sending",
-            "nl": "Boekingen na verzenden goedkeuren",
-            "sv": "Godkänn verifikationer efter sändning",
-            "fi": "Hyväksy tositteet lähetyksen jälkeen",
-        },
-        "vat_type": {
-            "en": "VAT type on journal rows",
-            "nl": "Btw-soort op journaalregels",
-            "sv": "Momstyp på journalrader",
-            "fi": "ALV-tyyppi tiliöintiriveillä",
-        },
-        "vat_status": {
-            "en": "VAT status on journal rows",
-            "nl": "Btw-status op journaalregels",
-            "sv": "Momsstatus på journalrader",
-            "fi": "ALV-tila tiliöintiriveillä",
-        },
-        "create_missing_dimension_items": {
-            "en": "Create missing dimension items",
-            "nl": "Ontbrekende dimensie-items aanmaken",
-            "sv": "Skapa saknade dimensionsobjekt",
-            "fi": "Luo puuttuvat dimension nimikkeet",
-        },
-    },
 }
 """Every table of translated words, by name; each word exists in every catalogue language."""
