@@ -315,9 +315,15 @@ def _status(account: IntegrationAccount, record: TokenRecord, locale: str | None
     )
 
 
-def _text(code: str, locale: str | None = None, **params: str) -> str:
-    """A status message: what is the case, then what to do (``params``: exactly the entry's own)."""
-    found = problem(code, locale, **params)
+def _text(
+    code: str, locale: str | None = None, *, username: str, company_name: str | None = None, company_id: str = ""
+) -> str:
+    """A status message: what is the case, then what to do. Only ``procountor.auth.authorized``
+    names the company; every entry is given exactly its own parameters."""
+    if company_name is None:
+        found = problem(code, locale, username=username)
+    else:
+        found = problem(code, locale, username=username, company_name=company_name, company_id=company_id)
     return f"{found.message} {found.hint}" if found.hint else found.message
 
 
