@@ -1,6 +1,6 @@
 """Procountor's answers reach the admin as a sentence of their language with what to do.
 
-Each known code (``docs/procountor-api.md`` §6) has its own message; anything else falls back to
+Each known code (``docs/procountor-answers.md``) has its own message; anything else falls back to
 a generic sentence that names the journal line (or the receipt) and the field; Procountor's own
 English text never becomes part of the sentence.
 """
@@ -77,7 +77,7 @@ def test_a_closed_period_says_which_receipt_and_date(draft: ReceiptDraft) -> Non
 
 
 def test_a_closed_dimension_item_is_recognised_even_with_stray_spaces(draft: ReceiptDraft) -> None:
-    # As integrators saw it: the code broken by spaces (docs/procountor-api.md §6).
+    # As integrators saw it: the code broken by spaces (docs/procountor-answers.md).
     broken = "DIMENSION_OR_DIMENSION_ ITEM_IDENTIFIERS_DOES_NOT_MATCH_THOSE _STORED_IN_DATABASE"
     [found] = problems_for(refused((400, "transactions[0].dimensionItemValues", broken)), draft, "sv", "palkat")
     assert found.code == "procountor.dimension.item_rejected"

@@ -1,12 +1,13 @@
 """Procountor's refusals translated into problems that point back at the journal line.
 
 Procountor answers ``{"errors": [{"field": "transactions[3].account", "message": "..."}]}``
-(``docs/procountor-api.md`` §6); the admin knows journal lines, not transaction indexes, so the
-field is rewritten through the receipt's ``line_indexes``. Procountor's ``message`` is an error
-code or an English sentence; neither is shown as the sentence: the known codes get their own
-catalogue entry with the fix, the known sentence shapes ("Value of the 'x' cannot be blank.")
-a translated reason, and anything else a generic sentence that still names the line and the
-field. Procountor's code (or the HTTP status when it sent a sentence) is shown for support.
+(``docs/procountor-api.md`` §6; each known answer and its source: ``docs/procountor-answers.md``);
+the admin knows journal lines, not transaction indexes, so the field is rewritten through the
+receipt's ``line_indexes``. Procountor's ``message`` is an error code or an English sentence;
+neither is shown as the sentence: the known codes get their own catalogue entry with the fix, the
+known sentence shapes ("Value of the 'x' cannot be blank.") a translated reason, and anything else
+a generic sentence that still names the line and the field. Procountor's code (or the HTTP status
+when it sent a sentence) is shown for support.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _RECEIPT_FIELDS: Final = {
     "accountantsNotes": "notes",
     "transactions": "line",
 }
-# Procountor's English sentence shapes (docs/procountor-api.md §6) -> a reason (terms table "refusal").
+# Procountor's English sentence shapes (docs/procountor-answers.md) -> a reason (terms table "refusal").
 _REASONS: Final = (
     (re.compile(r"cannot be blank|must not be (?:null|empty)|is required", re.IGNORECASE), "blank"),
     (re.compile(r"too long|max(?:imum)? \d+ characters", re.IGNORECASE), "too_long"),

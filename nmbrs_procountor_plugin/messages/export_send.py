@@ -1,7 +1,7 @@
 """Problems of the export's gates, pre-flight checks and sending ("Errors Procountor").
 
 Procountor's own answers each have an entry with the fix (see ``export/refusals.py`` and
-``docs/procountor-api.md`` §6): ``ERROR_LEDGERACCOUNT_VATPERCENTAGE_COMBINATION``
+``docs/procountor-answers.md``): ``ERROR_LEDGERACCOUNT_VATPERCENTAGE_COMBINATION``
 (``procountor.account.rejected``), ``CLOSED_FISCAL_PERIOD`` (``procountor.period.refused_closed``),
 ``DIMENSION_OR_DIMENSION_ITEM_IDENTIFIERS_DOES_NOT_MATCH_THOSE_STORED_IN_DATABASE``
 (``procountor.dimension.item_rejected``), ``ERROR_VATSTATUS_VATPERC``
