@@ -46,7 +46,15 @@ from typing import Final
 from babel import Locale, UnknownLocaleError
 
 from nmbrs_hookspecs.types import Problem, Severity
-from nmbrs_procountor_plugin.messages.kinds import Kind, ParamKind, Term, format_value, plural_quantity, sample
+from nmbrs_procountor_plugin.messages.kinds import (
+    Kind,
+    ParamKind,
+    Term,
+    babel_locale,
+    format_value,
+    plural_quantity,
+    sample,
+)
 from nmbrs_procountor_plugin.messages.template import Node, TemplateError, names, parse, plural_blocks, render
 
 __all__ = ["LANGUAGES", "Entry", "Kind", "Term", "Text", "catalogue", "entry", "language", "problem"]
@@ -96,7 +104,7 @@ class Entry:
             if used is not None and found != used:
                 raise TemplateError(f"{self.code}/{lang} uses {sorted(found)}, another language {sorted(used)}")
             used = found
-            forms = {*Locale.parse(lang).plural_form.tags, "other"}
+            forms = {*babel_locale(lang).plural_form.tags, "other"}
             for block in plural_blocks(nodes):
                 if self.params.get(block.name) not in _PLURAL_KINDS:
                     raise TemplateError(f"{self.code}/{lang}: plural of {block.name!r}, which is not a count")
@@ -133,7 +141,7 @@ class Entry:
             count = plural_quantity(self.params[name], name, values[name])
             return count, format_value(Kind.COUNT, name, count, lang, locale)
 
-        category = Locale.parse(lang).plural_form
+        category = babel_locale(lang).plural_form
         text = self.texts[lang]
         return Text(
             render(_parsed(text.message), value, quantity, category),

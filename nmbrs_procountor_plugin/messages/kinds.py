@@ -13,15 +13,17 @@ every message with them, so a new kind needs a sample here.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 
 from nmbrs_procountor_plugin.messages.terms import LISTED_LINES, MORE_LINES, TERMS
 
@@ -73,6 +75,22 @@ _NUMERIC_PERIODS: Final = frozenset({"fi"})
 ending in most sentences ("kesäkuun 2026 tosite"), the numeric form reads right in all of them."""
 
 
+_AMOUNT_PATTERN: Final = parse_pattern("#,##0.00")
+"""Grouped, at least two decimals (parsed once: a problem per journal line must stay cheap)."""
+
+
+@functools.lru_cache(maxsize=64)
+def babel_locale(locale: str) -> Locale:
+    """The Babel locale of a name such as ``fi_FI`` (parsed once per name)."""
+    return Locale.parse(locale)
+
+
+def written_number(number: int, locale: str) -> str:
+    """``number`` grouped as the locale groups it: ``34 713`` (fi), ``34.713`` (nl), ``34,713`` (en)."""
+    parsed = babel_locale(locale)
+    return str(parsed.decimal_formats[None].apply(number, parsed))
+
+
 def _int(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"message parameter {name!r}={value!r}: expected an int")
@@ -110,31 +128,41 @@ def _amount(name: str, value: object, locale: str) -> str:
     if not amount.is_finite():
         raise ValueError(f"message parameter {name!r}={value!r}: not a finite amount")
     # At least two decimals, and every further one the value has: 10.005 stays 10,005.
-    return format_decimal(amount, format="#,##0.00", locale=locale, decimal_quantization=False)
+    return str(_AMOUNT_PATTERN.apply(amount, babel_locale(locale), decimal_quantization=False))
 
 
 def _date(name: str, value: object, locale: str) -> str:
     if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
         raise TypeError(f"message parameter {name!r}={value!r}: expected a datetime.date")
-    return format_date(value, format="medium", locale=locale)
+    return _written_date(value, locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _written_date(value: datetime.date, locale: str) -> str:
+    return format_date(value, format="medium", locale=babel_locale(locale))
 
 
 def _period(name: str, value: object, language: str, locale: str) -> str:
     year, month = getattr(value, "year", None), getattr(value, "month", None)
     if not isinstance(year, int) or not isinstance(month, int):
         raise TypeError(f"message parameter {name!r}={value!r}: expected a period with year and month")
+    return _written_month(year, month, language, locale)
+
+
+@functools.lru_cache(maxsize=1024)
+def _written_month(year: int, month: int, language: str, locale: str) -> str:
     first = datetime.date(year, month, 1)
     if language in _NUMERIC_PERIODS:
-        return format_date(first, format="M/yyyy", locale=locale)
-    return format_skeleton("yMMMM", first, locale=locale)
+        return format_date(first, format="M/yyyy", locale=babel_locale(locale))
+    return format_skeleton("yMMMM", first, locale=babel_locale(locale))
 
 
 def _lines(name: str, value: object, language: str, locale: str) -> str:
-    numbers = [format_decimal(_int(name, n), locale=locale) for n in _sequence(name, value)]
+    numbers = [str(_int(name, n)) for n in _sequence(name, value)]  # line numbers, never grouped
     if len(numbers) > LISTED_LINES:
         rest = len(numbers) - LISTED_LINES
-        numbers = [*numbers[:LISTED_LINES], MORE_LINES[language].format(n=format_decimal(rest, locale=locale))]
-    return format_list(numbers, locale=locale)
+        numbers = [*numbers[:LISTED_LINES], MORE_LINES[language].format(n=written_number(rest, locale))]
+    return format_list(numbers, locale=babel_locale(locale))
 
 
 def _term(kind: Term, name: str, value: object, language: str) -> str:
@@ -147,24 +175,31 @@ def _term(kind: Term, name: str, value: object, language: str) -> str:
     raise ValueError(f"message parameter {name!r}={key!r}: not a key of the {kind.table!r} terms")
 
 
+def _names(name: str, value: object, locale: str) -> str:
+    return str(format_list([_text(name, v) for v in _sequence(name, value)], locale=babel_locale(locale)))
+
+
+_FORMATTERS: Final[Mapping[Kind, Callable[[str, object, str, str], str]]] = {
+    # (parameter name, value, catalogue language, Babel locale) -> the text in the sentence
+    Kind.COUNT: lambda name, value, _lang, locale: written_number(_int(name, value), locale),
+    Kind.NUMBER: lambda name, value, _lang, locale: written_number(_int(name, value), locale),
+    Kind.AMOUNT: lambda name, value, _lang, locale: _amount(name, value, locale),
+    Kind.DATE: lambda name, value, _lang, locale: _date(name, value, locale),
+    Kind.PERIOD: _period,
+    Kind.LINE: lambda name, value, _lang, _locale: str(_int(name, value)),
+    Kind.LINES: _lines,
+    Kind.TEXT: lambda name, value, _lang, _locale: _text(name, value, allow_empty=True),  # may be blank
+    Kind.CODE: lambda name, value, _lang, _locale: _text(name, value),
+    Kind.NAMES: lambda name, value, _lang, locale: _names(name, value, locale),
+    Kind.TECHNICAL: lambda name, value, _lang, _locale: _text(name, value),
+}
+
+
 def format_value(kind: ParamKind, name: str, value: object, language: str, locale: str) -> str:
     """``value`` written for ``language`` (catalogue language) and ``locale`` (Babel locale)."""
     if isinstance(kind, Term):
         return _term(kind, name, value, language)
-    formatters: Mapping[Kind, Callable[[], str]] = {
-        Kind.COUNT: lambda: format_decimal(_int(name, value), locale=locale),
-        Kind.NUMBER: lambda: format_decimal(_int(name, value), locale=locale),
-        Kind.AMOUNT: lambda: _amount(name, value, locale),
-        Kind.DATE: lambda: _date(name, value, locale),
-        Kind.PERIOD: lambda: _period(name, value, language, locale),
-        Kind.LINE: lambda: str(_int(name, value)),
-        Kind.LINES: lambda: _lines(name, value, language, locale),
-        Kind.TEXT: lambda: _text(name, value, allow_empty=True),  # the admin's text may be blank
-        Kind.CODE: lambda: _text(name, value),
-        Kind.NAMES: lambda: format_list([_text(name, v) for v in _sequence(name, value)], locale=locale),
-        Kind.TECHNICAL: lambda: _text(name, value),
-    }
-    return formatters[kind]()
+    return _FORMATTERS[kind](name, value, language, locale)
 
 
 @dataclass(frozen=True)
