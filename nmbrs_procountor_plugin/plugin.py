@@ -1,7 +1,9 @@
 """The hookimpls: the only module the host loads (entry point ``nmbrs.plugins: procountor``).
 
 Each hook is a few lines: decline accounts of other providers (firstresult hooks answer
-``None``), then delegate to the module that owns the concern. The heavy modules are imported on
+``None``), then delegate to the module that owns the concern. Every hook that can fail passes
+through :func:`~nmbrs_procountor_plugin.boundary.clean_boundary`, so no exception reaching the
+host holds a token or secret in its chain. The heavy modules are imported on
 first use, so loading the plugin into every host worker costs almost nothing.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from nmbrs_hookspecs import hookimpl
 from nmbrs_hookspecs.protocols import PluginHost
+from nmbrs_hookspecs.secret import CallbackParams
 from nmbrs_hookspecs.types import (
     AccountStatus,
     Actor,
@@ -23,6 +26,7 @@ from nmbrs_hookspecs.types import (
     Problem,
     TemplateRight,
 )
+from nmbrs_procountor_plugin.boundary import clean_boundary
 from nmbrs_procountor_plugin.provider import integration_providers, is_ours
 from nmbrs_procountor_plugin.rights import template_rights
 
@@ -38,6 +42,7 @@ def nmbrs_integration_providers() -> list[IntegrationProvider]:
 
 
 @hookimpl
+@clean_boundary
 def nmbrs_authorization_url(account: IntegrationAccount, actor: Actor, host: PluginHost) -> str | None:
     if not is_ours(account):
         return None
@@ -47,8 +52,9 @@ def nmbrs_authorization_url(account: IntegrationAccount, actor: Actor, host: Plu
 
 
 @hookimpl
+@clean_boundary
 def nmbrs_authorization_callback(
-    account: IntegrationAccount, actor: Actor, params: dict[str, str], host: PluginHost
+    account: IntegrationAccount, actor: Actor, params: CallbackParams, host: PluginHost
 ) -> AccountStatus | None:
     if not is_ours(account):
         return None
@@ -58,24 +64,27 @@ def nmbrs_authorization_callback(
 
 
 @hookimpl
-def nmbrs_account_status(account: IntegrationAccount, host: PluginHost) -> AccountStatus | None:
+@clean_boundary
+def nmbrs_account_status(account: IntegrationAccount, actor: Actor, host: PluginHost) -> AccountStatus | None:
     if not is_ours(account):
         return None
     from nmbrs_procountor_plugin.authorization import flow as authorization
 
-    return authorization.account_status(account, host)
+    return authorization.account_status(account, actor, host)
 
 
 @hookimpl
-def nmbrs_account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> None:
+@clean_boundary
+def nmbrs_account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> list[Problem] | None:
     if not is_ours(account):
-        return
+        return None
     from nmbrs_procountor_plugin.authorization import flow as authorization
 
-    authorization.account_removed(account, actor, host)
+    return authorization.account_removed(account, actor, host)
 
 
 @hookimpl
+@clean_boundary
 def nmbrs_administrations(account: IntegrationAccount, actor: Actor, host: PluginHost) -> list[Administration] | None:
     if not is_ours(account):
         return None
@@ -85,6 +94,7 @@ def nmbrs_administrations(account: IntegrationAccount, actor: Actor, host: Plugi
 
 
 @hookimpl
+@clean_boundary
 def nmbrs_validate_mapping(
     account: IntegrationAccount, mapping: AdministrationMapping, company: HostCompany, actor: Actor, host: PluginHost
 ) -> list[Problem] | None:
@@ -96,6 +106,7 @@ def nmbrs_validate_mapping(
 
 
 @hookimpl
+@clean_boundary
 def nmbrs_journal_export_preview(
     account: IntegrationAccount,
     mapping: AdministrationMapping,
@@ -112,6 +123,7 @@ def nmbrs_journal_export_preview(
 
 
 @hookimpl
+@clean_boundary
 def nmbrs_journal_export(
     account: IntegrationAccount,
     mapping: AdministrationMapping,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.secret import Secret, reveal
 from nmbrs_hookspecs.types import IntegrationAccount, IntegrationProvider, SettingField
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.rights import RIGHT_KEY
@@ -85,16 +86,15 @@ class AccountSettings:
     """An account's settings with defaults applied; the API key never shows in ``repr``."""
 
     authorization_method: str
-    api_key: str | None
+    api_key: Secret | None
     approve_receipts: bool
     vat_type: str
     vat_status: int
     create_missing_dimension_items: bool
 
     def __repr__(self) -> str:
-        shown = "<hidden>" if self.api_key else None
         return (
-            f"AccountSettings(authorization_method={self.authorization_method!r}, api_key={shown}, "
+            f"AccountSettings(authorization_method={self.authorization_method!r}, api_key={self.api_key!r}, "
             f"approve_receipts={self.approve_receipts}, vat_type={self.vat_type!r}, "
             f"vat_status={self.vat_status}, create_missing_dimension_items={self.create_missing_dimension_items})"
         )
@@ -127,10 +127,11 @@ class AccountSettings:
         vat_status = value("vat_status")
         if isinstance(vat_status, bool) or not isinstance(vat_status, int) or vat_status < 0:
             raise refuse("vat_status", vat_status)
-        api_key = raw.get("api_key")
+        # A Secret from a host that keeps the contract; a plain str from one that does not.
+        api_key = (reveal(raw.get("api_key")) or "").strip()
         return cls(
             authorization_method=str(method),
-            api_key=str(api_key).strip() or None if api_key else None,
+            api_key=Secret(api_key) if api_key else None,
             approve_receipts=bool(value("approve_receipts")),
             vat_type=str(vat_type),
             vat_status=vat_status,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import settings
 
+from nmbrs_hookspecs.at_rest import KEYS_VARIABLE, CredentialCipher
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
@@ -20,6 +21,10 @@ from nmbrs_procountor_plugin.api.credentials import TokenRecord
 
 if TYPE_CHECKING:
     from procountor_sandbox import Sandbox
+
+# The reference host encrypts stored credentials and needs a key for a file database; worker
+# processes the tests spawn inherit it from the environment.
+os.environ.setdefault(KEYS_VARIABLE, CredentialCipher.generate_key())
 
 # CI replays the same examples every run: a property failure there is a real regression, never luck.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)

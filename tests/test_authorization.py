@@ -422,8 +422,10 @@ def test_hook_nmbrs_account_removed_forgets_even_when_procountor_is_down(
         sb.stop()
         caplog.set_level(logging.WARNING)
         started = time.monotonic()
-        host.remove_account(admin, account.id)
+        warnings = host.remove_account(admin, account.id)
         assert time.monotonic() - started < 10
+        assert [w.code for w in warnings] == ["procountor.auth.logout_failed"]  # the admin is told
+        assert "End the session in Procountor" in (warnings[0].hint or "")
         assert host.credentials.get(account.id) is None
         assert host.accounts.get(account.id) is None
         assert "procountor.auth.logout_failed" in caplog.text

@@ -66,6 +66,21 @@ def test_demo_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> Non
     assert all(f"Payroll June {YEAR} run 1" in row for row in rows)
     assert "Sending again: already_sent" in shown
     assert "Test company: blocked" in shown
+    assert "Notice for the admin (payroll-robot, revoked): Procountor refused the API key" in shown
+
+
+def test_demo_shows_the_notice_of_an_account_that_stopped_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NMBRS_CREDENTIAL_KEYS")  # the demo keeps its own key beside --db
+    db = tmp_path / "host.sqlite3"
+    code, report = run_demo(db)
+    assert code == 0
+    broken = report["broken_account"]
+    assert broken["state"] == "revoked"
+    assert [(n["state"], n["code"]) for n in broken["notices"]] == [("revoked", "procountor.auth.api_key_refused")]
+    assert (tmp_path / "host.sqlite3.key").stat().st_mode & 0o777 == 0o600
+    assert run_demo(db)[0] == 0  # the kept key reads what the first run stored
 
 
 @pytest.mark.slow

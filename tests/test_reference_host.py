@@ -10,7 +10,9 @@ import pytest
 
 from nmbrs_hookspecs import ProblemError, hookimpl
 from nmbrs_hookspecs.host import HostError, ReferenceHost
+from nmbrs_hookspecs.secret import Secret
 from nmbrs_hookspecs.types import (
+    AccountNotice,
     AccountStatus,
     Actor,
     AdministrationMapping,
@@ -21,6 +23,7 @@ from nmbrs_hookspecs.types import (
     Journal,
     JournalLine,
     Period,
+    Problem,
     SentReceipt,
     SettingField,
     TemplateRight,
@@ -165,3 +168,60 @@ def test_a_plugin_answer_of_the_wrong_type_is_refused_by_the_host() -> None:
     account = host.create_account(WRITER, "spy", "user")
     with pytest.raises(HostError, match="nmbrs_account_status: a plugin answered str"):
         host.account_status(READER, account.id)
+
+
+class RemovalWarner:
+    """A provider whose removal hook answers a warning, and a secret setting it records."""
+
+    def __init__(self) -> None:
+        self.seen: list[IntegrationAccount] = []
+
+    @hookimpl
+    def nmbrs_template_rights(self) -> list[TemplateRight]:
+        return [TemplateRight("warn", "Warn")]
+
+    @hookimpl
+    def nmbrs_integration_providers(self) -> list[IntegrationProvider]:
+        return [IntegrationProvider("warn", "Warn", "warn", (SettingField("key", "Key", kind="secret"),))]
+
+    @hookimpl
+    def nmbrs_account_removed(self, account: IntegrationAccount) -> list[Problem] | None:
+        self.seen.append(account)
+        if account.provider != "warn":
+            return None
+        return [Problem("warn.auth.logout_failed", "Could not end it.", severity="warning")]
+
+
+def test_remove_account_answers_the_plugins_warnings_and_hands_secret_settings_wrapped() -> None:
+    plugin = RemovalWarner()
+    host = ReferenceHost(load_entrypoints=False, plugins=[(plugin, "warn")])
+    admin = Actor("u1", {"warn": "write"})
+    account = host.create_account(admin, "warn", "acc", {"key": "k-0123456789abcdef"})
+    assert isinstance(host.accounts.get(account.id).settings["key"], Secret)  # type: ignore[union-attr]
+    warnings = host.remove_account(admin, account.id)
+    assert [w.code for w in warnings] == ["warn.auth.logout_failed"]
+    assert host.accounts.get(account.id) is None
+    [seen] = plugin.seen
+    assert seen.secret_keys == frozenset({"key"})
+    assert seen.settings["key"] == Secret("k-0123456789abcdef")
+    assert "k-0123456789abcdef" not in repr(seen)
+
+
+def test_the_host_records_account_notices_per_account() -> None:
+    host = ReferenceHost(load_entrypoints=False)
+    notice = AccountNotice(
+        account_id="a1",
+        provider="warn",
+        username="acc",
+        state="expired",
+        code="warn.auth.expired",
+        message="The authorization expired.",
+        hint="Log in again.",
+        locale="en",
+        translations={"en": "The authorization expired. Log in again."},
+    )
+    host.notices.account_notice(notice)
+    assert host.notices.for_account("a1") == [notice]
+    assert host.notices.for_account("a2") == []
+    with pytest.raises(ValueError, match=r"AccountNotice\.state='authorized'"):
+        AccountNotice("a1", "warn", "acc", "authorized", "warn.auth.ok", "m", "h", "en")  # type: ignore[arg-type]

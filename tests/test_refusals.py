@@ -121,11 +121,18 @@ def test_an_unknown_receipt_field_is_named_by_procountors_own_name(draft: Receip
     )
 
 
-def test_a_401_body_means_authorize_again() -> None:
+def test_a_401_body_after_a_granted_renewal_says_what_to_do() -> None:
+    # A lasting 401 although the token endpoint just renewed the token: not proof the grant is dead.
     error = ProcountorUnauthorized(401, (FieldError(401, None, "Unauthorized"),))
     [found] = problems_for(error, None, "fi", "palkat@yritys.fi")
-    assert found.code == "procountor.auth.expired"
-    assert found.message == "Procountor-tilin 'palkat@yritys.fi' valtuutus on vanhentunut tai peruttu Procountorissa."
+    assert found.code == "procountor.auth.token_not_accepted"
+    assert found.message == (
+        "Procountor ei hyväksynyt tilille 'palkat@yritys.fi' juuri myöntämäänsä tunnistetta; valtuutus itsessään"
+        " toimii edelleen."
+    )
+    assert (
+        found.hint == "Yritä uudelleen muutaman minuutin kuluttua. Jos tämä toistuu, ota yhteyttä Procountorin tukeen."
+    )
 
 
 def test_a_403_body_means_missing_rights(draft: ReceiptDraft) -> None:
@@ -137,7 +144,7 @@ def test_a_403_body_means_missing_rights(draft: ReceiptDraft) -> None:
 
 
 def test_unavailable_and_rate_limited_are_translated() -> None:
-    lost = ProcountorUnavailable("x", uncertain=True, reason="timeout", request="POST /ledgerreceipts")
+    lost = ProcountorUnavailable("x", uncertain=True, reason="timeout", call="POST /ledgerreceipts")
     [found] = problems_for(lost, None, "sv", "x")
     assert found.message == "Procountor gav inget användbart svar: inget svar kom i tid (POST /ledgerreceipts)."
     [limited] = problems_for(ProcountorRateLimited(429, ()), None, "fi", "x")

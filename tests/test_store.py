@@ -6,8 +6,16 @@ import multiprocessing
 import threading
 from pathlib import Path
 
+from nmbrs_hookspecs.at_rest import CredentialCipher
 from nmbrs_hookspecs.store import Database, SqliteAuthorizationStateStore, SqliteCredentialStore, SqliteLeaseStore
 from nmbrs_hookspecs.types import AuthorizationState
+
+
+def _cipher() -> CredentialCipher:
+    """The test session's key (tests/conftest.py puts it in the environment, for worker processes too)."""
+    found = CredentialCipher.from_environment()
+    assert found is not None
+    return found
 
 
 class FakeClock:
@@ -19,7 +27,7 @@ class FakeClock:
 
 
 def test_credentials_compare_and_swap_lets_exactly_one_writer_win(tmp_path: Path) -> None:
-    store = SqliteCredentialStore(Database(tmp_path / "host.sqlite3"))
+    store = SqliteCredentialStore(Database(tmp_path / "host.sqlite3"), _cipher())
     assert store.put("acc", {"token": "v1"}, 0)
     barrier = threading.Barrier(8)
     wins: list[int] = []
@@ -42,7 +50,7 @@ def test_credentials_compare_and_swap_lets_exactly_one_writer_win(tmp_path: Path
 
 
 def test_credentials_put_refuses_create_when_something_is_stored() -> None:
-    store = SqliteCredentialStore(Database())
+    store = SqliteCredentialStore(Database(), _cipher())
     assert store.put("acc", {"a": 1}, 0)
     assert not store.put("acc", {"a": 2}, 0)
     assert not store.put("acc", {"a": 2}, 5)
@@ -52,13 +60,13 @@ def test_credentials_put_refuses_create_when_something_is_stored() -> None:
 
 
 def _cas_in_process(path: str, n: int, results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    store = SqliteCredentialStore(Database(path))
+    store = SqliteCredentialStore(Database(path), _cipher())
     results.put(store.put("acc", {"writer": n}, 1))
 
 
 def test_credentials_compare_and_swap_across_processes(tmp_path: Path) -> None:
     path = str(tmp_path / "host.sqlite3")
-    SqliteCredentialStore(Database(path)).put("acc", {"writer": -1}, 0)
+    SqliteCredentialStore(Database(path), _cipher()).put("acc", {"writer": -1}, 0)
     ctx = multiprocessing.get_context("spawn")
     results = ctx.Queue()
     procs = [ctx.Process(target=_cas_in_process, args=(path, n, results)) for n in range(4)]
@@ -112,8 +120,8 @@ def test_lease_excludes_other_owners_until_released_or_expired() -> None:
 def test_file_database_survives_closing_and_reopening(tmp_path: Path) -> None:
     path = tmp_path / "host.sqlite3"
     db = Database(path)
-    SqliteCredentialStore(db).put("acc", {"token": "kept"}, 0)
+    SqliteCredentialStore(db, _cipher()).put("acc", {"token": "kept"}, 0)
     db.close()
-    reopened = SqliteCredentialStore(Database(path)).get("acc")
+    reopened = SqliteCredentialStore(Database(path), _cipher()).get("acc")
     assert reopened is not None
     assert (dict(reopened.data), reopened.version) == ({"token": "kept"}, 1)

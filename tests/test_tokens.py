@@ -18,6 +18,7 @@ from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin.api.connection import open_client, token_source
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
+from nmbrs_procountor_plugin.api.tokens import write_state
 from tests.conftest import COMPANY_1, COMPANY_2, DEMO_USER, make_host, store_tokens
 
 if TYPE_CHECKING:
@@ -105,26 +106,43 @@ def test_revoked_refresh_token_ends_expired_with_the_reauthorize_message(
     assert token_requests(sandbox) == [400]  # no second attempt on a dead refresh token
 
 
-def test_401_even_after_refresh_marks_expired(
+def test_401_right_after_a_successful_refresh_is_retried_after_a_pause_and_demands_no_login(
     host: ReferenceHost, sandbox: Sandbox, reader: Actor, authorized_account: IntegrationAccount
 ) -> None:
-    source = token_source(authorized_account, host, "en")
-    source.access_token()
-    with pytest.raises(ProblemError) as refused:
-        source.mark_expired()  # what the client calls when the retried request is refused again
-    assert refused.value.codes == ("procountor.auth.expired",)
-    assert host.account_status(reader, authorized_account.id).state == "expired"
-
-
-def test_mark_expired_never_clobbers_a_newer_authorization(
-    host: ReferenceHost, sandbox: Sandbox, reader: Actor, authorized_account: IntegrationAccount
-) -> None:
-    source = token_source(authorized_account, host, "en")
-    source.access_token()
-    store_tokens(host, sandbox, authorized_account, company_id=COMPANY_2)  # the admin logged in again
-    with pytest.raises(ProblemError):
-        source.mark_expired()
+    # The gateway refuses the old token, then the renewed one once (not yet valid everywhere).
+    sandbox.inject_fault("GET", "/api/company", "http_401", count=2)
+    client = open_client(authorized_account, host, "en")
+    client.settle_seconds = 0.05
+    assert client.company()["id"] == COMPANY_1
+    assert [r.status for r in sandbox.request_log if r.path == "/api/company"] == [401, 401, 200]
+    assert token_requests(sandbox) == [200]
     assert host.account_status(reader, authorized_account.id).state == "authorized"
+    assert host.notices.for_account(authorized_account.id) == []
+
+
+def test_a_401_that_outlasts_the_pause_is_reported_but_the_account_stays_authorized(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, authorized_account: IntegrationAccount
+) -> None:
+    sandbox.inject_fault("GET", "/api/company", "http_401", count=3)
+    with pytest.raises(ProblemError) as refused:
+        host.administrations(admin, authorized_account.id)
+    assert refused.value.codes == ("procountor.auth.token_not_accepted",)
+    assert token_requests(sandbox) == [200]  # the token endpoint renewed: the grant lives
+    assert host.account_status(admin, authorized_account.id).state == "authorized"
+    assert host.notices.for_account(authorized_account.id) == []
+    assert host.administrations(admin, authorized_account.id)[0].id == str(COMPANY_1)  # no new login needed
+
+
+def test_write_state_never_clobbers_a_newer_authorization_and_reports_one_transition(
+    host: ReferenceHost, sandbox: Sandbox, reader: Actor, authorized_account: IntegrationAccount
+) -> None:
+    old = record_of(host, authorized_account)
+    newer = store_tokens(host, sandbox, authorized_account, company_id=COMPANY_2)  # the admin logged in again
+    assert not write_state(host, authorized_account.id, "expired", access_token=old.access_token)
+    assert host.account_status(reader, authorized_account.id).state == "authorized"
+    assert write_state(host, authorized_account.id, "expired", access_token=newer.access_token)
+    assert not write_state(host, authorized_account.id, "expired", access_token=newer.access_token)  # once
+    assert host.account_status(reader, authorized_account.id).state == "expired"
 
 
 def test_refused_refresh_adopts_a_newer_authorization_stored_meanwhile(
@@ -332,3 +350,15 @@ def test_token_endpoint_outage_is_unavailable_not_expired(
     assert host.account_status(reader, account.id).state == "authorized"  # nothing was lost
     sandbox.clear_faults()
     assert open_client(account, host, "en").company()["id"] == COMPANY_1
+
+
+def test_a_401_on_the_first_call_with_a_just_issued_token_is_tried_again_not_a_failed_login(
+    host: ReferenceHost, sandbox: Sandbox, admin: Actor, account: IntegrationAccount
+) -> None:
+    from tests.test_authorization import browser_login
+
+    params = browser_login(host.authorization_url(admin, account.id))
+    sandbox.inject_fault("GET", "/api/company", "http_401", count=2)  # the new token is not known everywhere yet
+    status = host.authorization_callback(admin, account.id, params)
+    assert status.state == "authorized"
+    assert [r.status for r in sandbox.request_log if r.path == "/api/company"] == [401, 401, 200]

@@ -30,6 +30,7 @@ from nmbrs_hookspecs.types import (
     ProviderConfig,
 )
 from nmbrs_procountor_devtools.demo_data import COMPANY, june_run
+from nmbrs_procountor_devtools.demo_notice import credential_keys, show_a_broken_account
 from nmbrs_procountor_devtools.form_browser import log_in
 from procountor_sandbox import Sandbox, SandboxConfig
 
@@ -53,6 +54,7 @@ class DemoReport:
     export: dict[str, Any] = field(default_factory=dict)
     second_send: dict[str, Any] = field(default_factory=dict)
     test_company: dict[str, Any] = field(default_factory=dict)
+    broken_account: dict[str, Any] = field(default_factory=dict)
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -127,7 +129,7 @@ def _map(host: ReferenceHost, account: IntegrationAccount, report: DemoReport, s
     report.mapping_problems = [_problem(p) for p in problems]
 
 
-def run(db: str, say: Callable[[str], None], sandbox_state: Path | None) -> DemoReport:
+def run(db: str, say: Callable[[str], None], sandbox_state: Path | None, key_file: Path | None = None) -> DemoReport:
     report = DemoReport(database=db)
     config = SandboxConfig(redirect_uri=CALLBACK, state_file=sandbox_state)
     with Sandbox(config) as sandbox:
@@ -141,7 +143,12 @@ def run(db: str, say: Callable[[str], None], sandbox_state: Path | None) -> Demo
             base_url=sandbox.base_url,
             timeout_seconds=10,
         )
-        host = ReferenceHost(db, provider_configs={"procountor": provider}, load_entrypoints=True)
+        host = ReferenceHost(
+            db,
+            provider_configs={"procountor": provider},
+            load_entrypoints=True,
+            credential_keys=credential_keys(key_file),
+        )
         try:
             say(f"host loaded plugins from entry points: {sorted(n for n, _ in host.pm.list_name_plugin())}")
             account = host.accounts.find("procountor", ACCOUNT_USERNAME) or host.create_account(
@@ -174,6 +181,7 @@ def run(db: str, say: Callable[[str], None], sandbox_state: Path | None) -> Demo
             say("trying a company marked 'Test company'")
             test_company = type(COMPANY)(**{**COMPANY.__dict__, "is_test_company": True})
             report.test_company = _result(host.export_journal(ADMIN, account.id, test_company, journal))
+            report.broken_account = show_a_broken_account(host, sandbox, ADMIN, say)
         finally:
             host.close()
     return report
@@ -202,6 +210,8 @@ def render(report: DemoReport, out: TextIO) -> None:
     )
     blocked = report.test_company
     w(f"Test company: {blocked['status']} — {blocked['problems'][0]['message'] if blocked['problems'] else ''}\n")
+    for notice in report.broken_account.get("notices", []):
+        w(f"Notice for the admin ({report.broken_account['username']}, {notice['state']}): {notice['message']}\n")
 
 
 def main(db: str | None, as_json: bool, out: TextIO | None = None) -> int:
@@ -214,7 +224,7 @@ def main(db: str | None, as_json: bool, out: TextIO | None = None) -> int:
         path = db or str(Path(scratch) / "host.sqlite3")
         state = Path(f"{db}.sandbox.json") if db else None
         try:
-            report = run(path, say, state)
+            report = run(path, say, state, Path(f"{db}.key") if db else None)
         except ProblemError as failed:
             for p in failed.problems:
                 print(f"error: {p.message} {p.hint or ''}", file=sys.stderr)

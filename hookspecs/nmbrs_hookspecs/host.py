@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pluggy
 
 from nmbrs_hookspecs import specs
+from nmbrs_hookspecs.at_rest import KEYS_VARIABLE, CredentialCipher
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.markers import ENTRY_POINT_GROUP, PROJECT_NAME
+from nmbrs_hookspecs.secret import CallbackParams, Secret
 from nmbrs_hookspecs.store import (
     Clock,
     Database,
@@ -28,6 +30,7 @@ from nmbrs_hookspecs.store import (
     SqliteExportResultStore,
     SqliteLeaseStore,
     SqliteMappingStore,
+    SqliteNoticeStore,
 )
 from nmbrs_hookspecs.types import (
     AccountStatus,
@@ -101,6 +104,10 @@ class ReferenceHost:
     """The host: plugin manager, SQLite stores and the facade the UI would call.
 
     It is also the ``host`` object handed to hooks (see :class:`nmbrs_hookspecs.protocols.PluginHost`).
+
+    Stored credentials and secret settings are encrypted with ``credential_keys`` (Fernet keys,
+    newest first), or the keys in the environment variable ``NMBRS_CREDENTIAL_KEYS``; a
+    ``:memory:`` database without either gets a key that lives as long as the host.
     """
 
     def __init__(
@@ -111,15 +118,18 @@ class ReferenceHost:
         load_entrypoints: bool = True,
         plugins: Iterable[tuple[object, str]] = (),
         clock: Clock = time.time,
+        credential_keys: Sequence[str] | None = None,
     ) -> None:
+        cipher = _cipher(str(db), credential_keys)
         self.pm = build_plugin_manager(load_entrypoints=load_entrypoints, plugins=plugins)
         self.db = Database(db)
         self._configs = dict(provider_configs or {})
-        self._credentials = SqliteCredentialStore(self.db)
+        self._credentials = SqliteCredentialStore(self.db, cipher)
         self._states = SqliteAuthorizationStateStore(self.db, clock)
         self._leases = SqliteLeaseStore(self.db, clock)
         self._mappings = SqliteMappingStore(self.db)
-        self.accounts = SqliteAccountStore(self.db)
+        self._notices = SqliteNoticeStore(self.db, clock)
+        self.accounts = SqliteAccountStore(self.db, cipher)
         self.results = SqliteExportResultStore(self.db, clock)
         self.rights = self._collect_rights()
         self.providers = self._collect_providers()
@@ -141,6 +151,10 @@ class ReferenceHost:
     @property
     def mappings(self) -> SqliteMappingStore:
         return self._mappings
+
+    @property
+    def notices(self) -> SqliteNoticeStore:
+        return self._notices
 
     def provider_config(self, provider: str) -> ProviderConfig:
         try:
@@ -219,8 +233,10 @@ class ReferenceHost:
         self._require(actor, provider, "create_account")
         if not isinstance(username, str) or not username.strip():
             raise ValueError(f"username={username!r}: enter a username (any text)")
-        values = _checked_settings(self.providers[provider].settings, settings or {})
-        account = IntegrationAccount(uuid.uuid4().hex, provider, username.strip(), values)
+        fields = self.providers[provider].settings
+        values = _checked_settings(fields, settings or {})
+        secret_keys = frozenset(f.key for f in fields if f.secret)
+        account = IntegrationAccount(uuid.uuid4().hex, provider, username.strip(), values, secret_keys=secret_keys)
         self.accounts.add(account)
         return account
 
@@ -231,18 +247,26 @@ class ReferenceHost:
 
     def authorization_callback(self, actor: Actor, account_id: str, params: Mapping[str, str]) -> AccountStatus:
         account = self._guarded(actor, account_id, "authorization_callback")
-        status = self.pm.hook.nmbrs_authorization_callback(account=account, actor=actor, params=dict(params), host=self)
+        status = self.pm.hook.nmbrs_authorization_callback(
+            account=account, actor=actor, params=CallbackParams(params), host=self
+        )
         return self._answer("nmbrs_authorization_callback", status, AccountStatus)
 
     def account_status(self, actor: Actor, account_id: str) -> AccountStatus:
         account = self._guarded(actor, account_id, "account_status")
-        status = self.pm.hook.nmbrs_account_status(account=account, host=self)
+        status = self.pm.hook.nmbrs_account_status(account=account, actor=actor, host=self)
         return self._answer("nmbrs_account_status", status, AccountStatus)
 
-    def remove_account(self, actor: Actor, account_id: str) -> None:
+    def remove_account(self, actor: Actor, account_id: str) -> list[Problem]:
+        """Remove the account; the warnings plugins returned (e.g. a grant that could not be ended)."""
         account = self._guarded(actor, account_id, "remove_account")
-        self.pm.hook.nmbrs_account_removed(account=account, actor=actor, host=self)
+        answers = self.pm.hook.nmbrs_account_removed(account=account, actor=actor, host=self)
         self.accounts.remove(account_id)
+        return [p for answer in answers for p in answer if isinstance(p, Problem)]
+
+    def rotate_credential_keys(self) -> int:
+        """Re-encrypt every stored credential and secret setting with the newest key (see at_rest)."""
+        return self._credentials.rotate() + self.accounts.rotate()
 
     # ------------------------------------------------------------------ administration mapping
 
@@ -321,6 +345,21 @@ class ReferenceHost:
         self.db.close()
 
 
+def _cipher(db: str, keys: Sequence[str] | None) -> CredentialCipher:
+    """The configured keys, else the environment's; only a memory database may make up its own."""
+    if keys is not None:
+        return CredentialCipher(keys)
+    configured = CredentialCipher.from_environment()
+    if configured is not None:
+        return configured
+    if db == ":memory:":
+        return CredentialCipher([CredentialCipher.generate_key()])
+    raise HostError(
+        f"ReferenceHost({db!r}): no key to encrypt stored credentials with: pass credential_keys=[...] "
+        f"or set {KEYS_VARIABLE} (make a key with CredentialCipher.generate_key())"
+    )
+
+
 def _checked_settings(fields: Iterable[SettingField], given: Mapping[str, object]) -> dict[str, object]:
     """Apply defaults and refuse values that do not fit their field, naming field and value."""
     by_key = {f.key: f for f in fields}
@@ -330,7 +369,7 @@ def _checked_settings(fields: Iterable[SettingField], given: Mapping[str, object
     values: dict[str, object] = {}
     checks: dict[str, Callable[[object], bool]] = {
         "text": lambda v: isinstance(v, str),
-        "secret": lambda v: isinstance(v, str),
+        "secret": lambda v: isinstance(v, str | Secret),
         "bool": lambda v: isinstance(v, bool),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "choice": lambda v: isinstance(v, str),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from nmbrs_hookspecs.types import (
+    AccountNotice,
     AdministrationMapping,
     AuthorizationState,
     ProviderConfig,
@@ -21,6 +22,12 @@ from nmbrs_hookspecs.types import (
 @runtime_checkable
 class CredentialStore(Protocol):
     """Per-account token storage with compare-and-swap.
+
+    What a host must do with what it stores here (and with settings declared ``secret``): keep
+    it encrypted at rest with a key that does not live in the same database (the host's
+    configuration or environment), allow that key to be rotated without losing what is stored,
+    create the files that hold it readable by the host's own user only, and never log it. The
+    data holds live tokens: whoever reads it can act as the authorized user at the provider.
 
     Two workers that refresh one account at the same moment must not overwrite each other's
     rotated refresh token; ``put`` therefore succeeds only when the stored version still equals
@@ -85,6 +92,21 @@ class MappingDirectory(Protocol):
 
 
 @runtime_checkable
+class AccountNotices(Protocol):
+    """Where a plugin reports that an account stopped working and needs an admin.
+
+    An addition to the contract: without it nobody hears that a grant died until the next
+    month-end export fails. The plugin calls it once per transition (the worker that records
+    the new state sends it, so eight workers meeting the same refusal send one notice); the
+    host mails it, shows it on the Integration page, or both.
+    """
+
+    def account_notice(self, notice: AccountNotice) -> None:
+        """Keep or deliver ``notice``; must not raise for a delivery failure (log it instead)."""
+        ...
+
+
+@runtime_checkable
 class PluginHost(Protocol):
     """The ``host`` argument of every hook that needs the host's services."""
 
@@ -99,6 +121,9 @@ class PluginHost(Protocol):
 
     @property
     def mappings(self) -> MappingDirectory: ...
+
+    @property
+    def notices(self) -> AccountNotices: ...
 
     def provider_config(self, provider: str) -> ProviderConfig:
         """The API client configuration the host holds for ``provider``."""

@@ -19,6 +19,7 @@ from nmbrs_hookspecs.markers import hookspec
 
 if TYPE_CHECKING:
     from nmbrs_hookspecs.protocols import PluginHost
+    from nmbrs_hookspecs.secret import CallbackParams
     from nmbrs_hookspecs.types import (
         AccountStatus,
         Actor,
@@ -60,7 +61,9 @@ def nmbrs_integration_providers() -> list[IntegrationProvider]:
     """Declare the accounting providers this plugin adds to the master-level Integration page.
 
     The host renders each provider's :class:`~nmbrs_hookspecs.types.SettingField` list for every
-    account, stores the values in ``IntegrationAccount.settings`` and masks ``secret`` fields.
+    account and stores the values in ``IntegrationAccount.settings``. A ``secret`` field is masked
+    in the UI, stored encrypted, and handed to plugins as a :class:`~nmbrs_hookspecs.secret.Secret`
+    (the account is built with its ``secret_keys``), so no repr, log or hook trace shows it.
 
     :return: the providers; the host refuses two plugins declaring the same provider key.
 
@@ -88,17 +91,20 @@ def nmbrs_authorization_url(account: IntegrationAccount, actor: Actor, host: Plu
 
 @hookspec(firstresult=True)
 def nmbrs_authorization_callback(
-    account: IntegrationAccount, actor: Actor, params: dict[str, str], host: PluginHost
+    account: IntegrationAccount, actor: Actor, params: CallbackParams, host: PluginHost
 ) -> AccountStatus | None:
     """Finish authorizing ``account`` when the provider redirects back with ``code`` and ``state``.
 
     Right needed: write. The plugin checks that ``state`` is one it issued for this very
     account and has not been used or expired, exchanges the code for tokens, stores them through
-    ``host.credentials`` and learns which company the user chose.
+    ``host.credentials`` and learns which company the user chose. A grant the new login replaces
+    is ended at the provider; when that fails, the status carries a warning
+    (``<provider>.auth.logout_failed``) telling the admin to end it there.
 
     :param account: the account the host's callback URL names.
     :param actor: the admin whose browser came back.
-    :param params: the callback's query string as a mapping (``code``, ``state``, or ``error``).
+    :param params: the callback's query string (``code``, ``state``, or ``error``), as a
+        :class:`~nmbrs_hookspecs.secret.CallbackParams` so that tracing shows no code or state.
     :param host: the host's services.
     :return: ``authorized`` with the chosen administration, or ``unauthorized`` with a message
         saying what went wrong; ``None`` when the account is not this plugin's.
@@ -113,13 +119,14 @@ def nmbrs_authorization_callback(
 
 
 @hookspec(firstresult=True)
-def nmbrs_account_status(account: IntegrationAccount, host: PluginHost) -> AccountStatus | None:
+def nmbrs_account_status(account: IntegrationAccount, actor: Actor, host: PluginHost) -> AccountStatus | None:
     """What the account's icon shows: ``unauthorized``, ``authorized``, ``expired`` or ``revoked``.
 
     Right needed: read. Called on every page view, so it must be cheap: with nothing stored the
     plugin answers ``unauthorized`` without calling the provider.
 
     :param account: the account whose icon is drawn.
+    :param actor: the admin looking at the icon; the message comes in their language.
     :param host: the host's services.
     :return: the status with a message telling the admin what to do, or ``None`` when the
         account is not this plugin's.
@@ -129,16 +136,20 @@ def nmbrs_account_status(account: IntegrationAccount, host: PluginHost) -> Accou
 
 
 @hookspec
-def nmbrs_account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> None:
-    """The admin removed ``account``: log out at the provider and forget its tokens.
+def nmbrs_account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> list[Problem] | None:
+    """The admin removed ``account``: end its grant at the provider and forget its tokens.
 
-    Right needed: write. The credentials are forgotten even when the provider cannot be reached;
-    the plugin then logs a warning (``<provider>.auth.logout_failed``) and returns normally so
-    the host can finish removing the account.
+    Right needed: write. The grant is ended even when its access token is no longer accepted
+    (the plugin renews it to log out). The credentials are forgotten even when the provider
+    cannot be reached; the plugin then logs and returns a warning
+    (``<provider>.auth.logout_failed``, in the actor's language, saying to end the session at
+    the provider) and the host finishes removing the account.
 
     :param account: the account being removed.
     :param actor: the admin removing it.
     :param host: the host's services.
+    :return: warnings for the admin (empty when the grant was ended), or ``None`` for accounts
+        that are not the plugin's.
 
     Not firstresult: every plugin is told; plugins ignore accounts that are not theirs.
     """

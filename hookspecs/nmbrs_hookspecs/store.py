@@ -3,13 +3,20 @@
 A file database is shared by every worker process of the host (WAL mode, one short transaction
 per operation, ``BEGIN IMMEDIATE`` wherever a read decides a write), so compare-and-swap and
 leases hold across processes. ``:memory:`` keeps one connection behind a lock, for tests.
+
+Credentials and secret settings are stored encrypted (:mod:`nmbrs_hookspecs.at_rest`), and the
+database file is created readable and writable by its owner only (SQLite gives its WAL and
+shared-memory files the database file's mode).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,7 +26,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nmbrs_hookspecs.at_rest import CredentialCipher
+from nmbrs_hookspecs.secret import Secret
 from nmbrs_hookspecs.types import (
+    AccountNotice,
     AdministrationMapping,
     AuthorizationState,
     DimensionMapping,
@@ -32,10 +42,17 @@ from nmbrs_hookspecs.types import (
 )
 
 Clock = Callable[[], float]
+log = logging.getLogger(__name__)
+OWNER_ONLY = 0o600
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
-    id TEXT PRIMARY KEY, provider TEXT NOT NULL, username TEXT NOT NULL, settings TEXT NOT NULL
+    id TEXT PRIMARY KEY, provider TEXT NOT NULL, username TEXT NOT NULL, settings TEXT NOT NULL,
+    secret_settings TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notices (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, account_id TEXT NOT NULL, notice TEXT NOT NULL,
+    created_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS credentials (
     account_id TEXT PRIMARY KEY, data TEXT NOT NULL, version INTEGER NOT NULL
@@ -69,6 +86,7 @@ class Database:
             self._shared = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._shared.executescript(_SCHEMA)
         else:
+            _create_owner_only(self.path)
             conn = self._open()
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -108,19 +126,45 @@ class Database:
             self._shared = None
 
 
-class SqliteCredentialStore:
-    """Token data per account, written only by compare-and-swap on its version."""
+def _create_owner_only(path: str) -> None:
+    """Create the database file with mode 0600 before SQLite opens it; tighten a looser one."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, OWNER_ONLY)
+    try:
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        if mode & ~OWNER_ONLY:
+            os.fchmod(fd, OWNER_ONLY)
+            log.warning("host database %s was readable by others (mode %o): now 600", path, mode)
+    finally:
+        os.close(fd)
 
-    def __init__(self, db: Database) -> None:
+
+class SqliteCredentialStore:
+    """Token data per account, encrypted, written only by compare-and-swap on its version."""
+
+    def __init__(self, db: Database, cipher: CredentialCipher) -> None:
         self._db = db
+        self._cipher = cipher
+
+    def __repr__(self) -> str:
+        return f"SqliteCredentialStore(path={self._db.path!r})"
 
     def get(self, account_id: str) -> StoredCredentials | None:
         with self._db.transaction() as conn:
             row = conn.execute("SELECT data, version FROM credentials WHERE account_id = ?", (account_id,)).fetchone()
-        return None if row is None else StoredCredentials(json.loads(row[0]), row[1])
+        return None if row is None else StoredCredentials(json.loads(self._cipher.decrypt(row[0])), row[1])
+
+    def rotate(self) -> int:
+        """Re-encrypt every stored value with the newest key; the number of values rewritten."""
+        with self._db.transaction() as conn:
+            rows = conn.execute("SELECT account_id, data FROM credentials").fetchall()
+            for account_id, data in rows:
+                conn.execute(
+                    "UPDATE credentials SET data = ? WHERE account_id = ?", (self._cipher.rotate(data), account_id)
+                )
+        return len(rows)
 
     def put(self, account_id: str, data: Mapping[str, Any], expected_version: int) -> bool:
-        payload = json.dumps(dict(data), sort_keys=True)
+        payload = self._cipher.encrypt(json.dumps(dict(data), sort_keys=True))
         with self._db.transaction() as conn:
             row = conn.execute("SELECT version FROM credentials WHERE account_id = ?", (account_id,)).fetchone()
             current = 0 if row is None else int(row[0])
@@ -195,37 +239,105 @@ class SqliteLeaseStore:
 
 
 class SqliteAccountStore:
-    """Master-level integration accounts."""
+    """Master-level integration accounts; the values of secret settings are stored encrypted."""
 
-    def __init__(self, db: Database) -> None:
+    _COLUMNS = "id, provider, username, settings, secret_settings"
+
+    def __init__(self, db: Database, cipher: CredentialCipher) -> None:
         self._db = db
+        self._cipher = cipher
+
+    def __repr__(self) -> str:
+        return f"SqliteAccountStore(path={self._db.path!r})"
 
     def add(self, account: IntegrationAccount) -> None:
+        plain = {k: v for k, v in account.settings.items() if k not in account.secret_keys}
+        secret = {
+            k: v.reveal() if isinstance(v, Secret) else v
+            for k, v in account.settings.items()
+            if k in account.secret_keys
+        }
         with self._db.transaction() as conn:
             conn.execute(
-                "INSERT INTO accounts (id, provider, username, settings) VALUES (?, ?, ?, ?)",
-                (account.id, account.provider, account.username, json.dumps(dict(account.settings))),
+                f"INSERT INTO accounts ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608 - fixed columns
+                (
+                    account.id,
+                    account.provider,
+                    account.username,
+                    json.dumps(plain),
+                    self._cipher.encrypt(json.dumps(secret)),
+                ),
             )
+
+    def _account(self, row: tuple[Any, ...]) -> IntegrationAccount:
+        secret: dict[str, object] = json.loads(self._cipher.decrypt(row[4]))
+        return IntegrationAccount(
+            row[0], row[1], row[2], {**json.loads(row[3]), **secret}, secret_keys=frozenset(secret)
+        )
 
     def get(self, account_id: str) -> IntegrationAccount | None:
         with self._db.transaction() as conn:
             row = conn.execute(
-                "SELECT id, provider, username, settings FROM accounts WHERE id = ?", (account_id,)
+                f"SELECT {self._COLUMNS} FROM accounts WHERE id = ?",  # noqa: S608 - fixed columns
+                (account_id,),
             ).fetchone()
-        return None if row is None else IntegrationAccount(row[0], row[1], row[2], json.loads(row[3]))
+        return None if row is None else self._account(row)
 
     def all(self) -> list[IntegrationAccount]:
         with self._db.transaction() as conn:
-            rows = conn.execute("SELECT id, provider, username, settings FROM accounts ORDER BY id").fetchall()
-        return [IntegrationAccount(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+            rows = conn.execute(f"SELECT {self._COLUMNS} FROM accounts ORDER BY id").fetchall()  # noqa: S608
+        return [self._account(r) for r in rows]
 
     def find(self, provider: str, username: str) -> IntegrationAccount | None:
         return next((a for a in self.all() if a.provider == provider and a.username == username), None)
+
+    def rotate(self) -> int:
+        """Re-encrypt every account's secret settings with the newest key."""
+        with self._db.transaction() as conn:
+            rows = conn.execute("SELECT id, secret_settings FROM accounts").fetchall()
+            for account_id, secret in rows:
+                conn.execute(
+                    "UPDATE accounts SET secret_settings = ? WHERE id = ?", (self._cipher.rotate(secret), account_id)
+                )
+        return len(rows)
 
     def remove(self, account_id: str) -> None:
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
             conn.execute("DELETE FROM mappings WHERE account_id = ?", (account_id,))
+
+
+class SqliteNoticeStore:
+    """Account notices as the reference host keeps them, for its Integration page (and the demo)."""
+
+    def __init__(self, db: Database, clock: Clock = time.time) -> None:
+        self._db = db
+        self._clock = clock
+
+    def account_notice(self, notice: AccountNotice) -> None:
+        record = {
+            "account_id": notice.account_id,
+            "provider": notice.provider,
+            "username": notice.username,
+            "state": notice.state,
+            "code": notice.code,
+            "message": notice.message,
+            "hint": notice.hint,
+            "locale": notice.locale,
+            "translations": dict(notice.translations),
+        }
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO notices (account_id, notice, created_at) VALUES (?, ?, ?)",
+                (notice.account_id, json.dumps(record), self._clock()),
+            )
+        log.info("account %s needs an admin: %s (%s)", notice.account_id, notice.state, notice.code)
+
+    def for_account(self, account_id: str) -> list[AccountNotice]:
+        """The account's notices, oldest first."""
+        with self._db.transaction() as conn:
+            rows = conn.execute("SELECT notice FROM notices WHERE account_id = ? ORDER BY id", (account_id,)).fetchall()
+        return [AccountNotice(**json.loads(r[0])) for r in rows]
 
 
 class SqliteMappingStore:

@@ -17,11 +17,15 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
 
+from nmbrs_hookspecs.secret import Secret
+
 # Every closed set is a Literal, so a type checker refuses ``AccountStatus(state="authorised")``
 # at the line that wrote it; the tuples below are the same sets for the run-time checks, which
 # still guard hosts that do not type-check.
 RightLevel = Literal["none", "read", "write"]
 AccountState = Literal["unauthorized", "authorized", "expired", "revoked"]
+# The states an account turns into without an admin doing anything: each is worth a notice.
+NoticeState = Literal["expired", "revoked"]
 DimensionKind = Literal["cost_center", "cost_unit"]
 ExportStatus = Literal["sent", "already_sent", "partially_sent", "failed", "blocked"]
 SettingKind = Literal["text", "secret", "bool", "choice", "int"]
@@ -30,6 +34,7 @@ Environment = Literal["production", "test", "custom"]
 
 RIGHT_LEVELS: Final[tuple[RightLevel, ...]] = get_args(RightLevel)
 ACCOUNT_STATES: Final[tuple[AccountState, ...]] = get_args(AccountState)
+NOTICE_STATES: Final[tuple[NoticeState, ...]] = get_args(NoticeState)
 DIMENSION_KINDS: Final[tuple[DimensionKind, ...]] = get_args(DimensionKind)
 EXPORT_STATUSES: Final[tuple[ExportStatus, ...]] = get_args(ExportStatus)
 SETTING_KINDS: Final[tuple[SettingKind, ...]] = get_args(SettingKind)
@@ -136,7 +141,9 @@ class Actor:
 class SettingField:
     """One setting the host renders and stores for an integration account.
 
-    ``kind`` ``secret`` tells the host to mask the value in its UI and logs.
+    ``kind`` ``secret`` tells the host to mask the value in its UI and logs, to store it
+    encrypted, and to hand it to plugins as a :class:`~nmbrs_hookspecs.secret.Secret` (the
+    account's ``secret_keys``), so no ``repr``, log line or hook trace can show it.
     """
 
     key: str
@@ -191,19 +198,41 @@ class IntegrationProvider:
 
 @dataclass(frozen=True)
 class IntegrationAccount:
-    """A master-level account of one provider; ``settings`` hold the values of its SettingFields."""
+    """A master-level account of one provider; ``settings`` hold the values of its SettingFields.
+
+    ``secret_keys`` names the settings declared ``secret``: their values are wrapped in
+    :class:`~nmbrs_hookspecs.secret.Secret` here, at construction, so the account's ``repr`` and
+    ``str`` (which pluggy's hook tracing prints) never show them. A value that already is a
+    ``Secret`` makes its key secret too. Plugins read a secret with ``Secret.reveal()``.
+    """
 
     id: str
     provider: str
     username: str
     settings: Mapping[str, object] = field(default_factory=dict)
+    secret_keys: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         _require_text("IntegrationAccount", "id", self.id)
         _require_key("IntegrationAccount", "provider", self.provider)
         _require_text("IntegrationAccount", "username", self.username)
         _require_type("IntegrationAccount", "settings", self.settings, Mapping)
-        object.__setattr__(self, "settings", _frozen_mapping(self.settings))
+        _require_type("IntegrationAccount", "secret_keys", self.secret_keys, (frozenset, set, tuple, list))
+        declared = frozenset(self.secret_keys)
+        values: dict[str, object] = {}
+        for key, value in self.settings.items():
+            if key in declared and value is not None and not isinstance(value, Secret):
+                if not isinstance(value, str):
+                    # The value is not shown: it is a secret in the wrong type.
+                    raise TypeError(
+                        f"IntegrationAccount.settings[{key!r}]: a secret setting must be a str, "
+                        f"got {type(value).__name__}"
+                    )
+                value = Secret(value)
+            values[key] = value
+        found = frozenset(k for k, v in values.items() if isinstance(v, Secret))
+        object.__setattr__(self, "settings", _frozen_mapping(values))
+        object.__setattr__(self, "secret_keys", declared | found)
 
 
 @dataclass(frozen=True)
@@ -222,17 +251,62 @@ class Administration:
 
 @dataclass(frozen=True)
 class AccountStatus:
-    """What the account's icon shows: state, a message for the admin, and the company if known."""
+    """What the account's icon shows: state, a message for the admin, and the company if known.
+
+    ``problems`` are warnings that do not change the state, e.g. that the grant a new login
+    replaced could not be ended at the provider (the admin should end it there).
+    """
 
     state: AccountState
     message: str = ""
     administration: Administration | None = None
+    problems: tuple[Problem, ...] = ()
 
     def __post_init__(self) -> None:
         _require_choice("AccountStatus", "state", self.state, ACCOUNT_STATES)
         _require_text("AccountStatus", "message", self.message, allow_empty=True)
         if self.administration is not None:
             _require_type("AccountStatus", "administration", self.administration, Administration)
+        _require_type("AccountStatus", "problems", self.problems, tuple)
+        for problem in self.problems:
+            _require_type("AccountStatus", "problems item", problem, Problem)
+
+
+@dataclass(frozen=True)
+class AccountNotice:
+    """An account stopped working and needs an admin: what the host mails or shows.
+
+    Sent by the plugin once, when the account turns ``expired`` or ``revoked`` (the provider
+    refused its grant or key). ``message`` and ``hint`` are in ``locale`` (the actor's whose
+    action found out); ``translations`` hold message and hint in every language the plugin has,
+    so a host can tell each admin in their own.
+    """
+
+    account_id: str
+    provider: str
+    username: str
+    state: NoticeState
+    code: str
+    message: str
+    hint: str
+    locale: str
+    translations: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require_text("AccountNotice", "account_id", self.account_id)
+        _require_key("AccountNotice", "provider", self.provider)
+        _require_text("AccountNotice", "username", self.username)
+        _require_choice("AccountNotice", "state", self.state, NOTICE_STATES)
+        _require_text("AccountNotice", "code", self.code)
+        if not _PROBLEM_CODE.match(self.code):
+            raise _fail("AccountNotice", "code", self.code, "must be dotted lower_snake_case")
+        _require_text("AccountNotice", "message", self.message)
+        _require_text("AccountNotice", "hint", self.hint, allow_empty=True)
+        _require_text("AccountNotice", "locale", self.locale)
+        _require_type("AccountNotice", "translations", self.translations, Mapping)
+        for language, text in self.translations.items():
+            _require_text("AccountNotice", f"translations[{language!r}]", text)
+        object.__setattr__(self, "translations", _frozen_mapping(self.translations))
 
 
 # --------------------------------------------------------------------------- companies and mapping

@@ -7,7 +7,10 @@ Why it is shaped this way:
   connection errors; a write is retried only on 429 (Procountor refused it before processing)
   or when the connection could not even be opened. Any other failed write surfaces as
   :class:`ProcountorUnavailable` with ``uncertain=True`` so the caller looks before resending;
-* a 401 triggers one token refresh and one retry; a second 401 means the authorization is gone;
+* a 401 triggers one token refresh and one retry; a 401 right after that is retried once more
+  after a short pause (a new token is not valid everywhere behind Procountor's gateway at once).
+  A 401 that lasts is reported as such, never as an expired authorization: only the token
+  endpoint refusing the grant says that (tokens.py);
 * GET requests never carry a body (Procountor's gateway answers 403 to that);
 * JSON bodies go out as exact decimals with ``Content-Type: application/json`` and nothing else.
 """
@@ -15,6 +18,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Final, Protocol
@@ -41,6 +45,8 @@ CONNECT_TIMEOUT: Final = 5.0
 MAX_BATCH: Final = 200
 PAGE_SIZE: Final = 200
 RETRY_AFTER_CAP: Final = 30.0
+# How long a token the token endpoint has just issued may take to be accepted by every API node.
+SETTLE_SECONDS: Final = 1.0
 
 
 class TokenSource(Protocol):
@@ -51,14 +57,10 @@ class TokenSource(Protocol):
         ...
 
     def refresh_after_rejection(self, rejected: str) -> str:
-        """Procountor refused ``rejected`` (401): a fresh token, unless refreshing is impossible."""
-        ...
+        """Procountor refused ``rejected`` (401): a fresh token, unless refreshing is impossible.
 
-    def mark_expired(self) -> None:
-        """Even a fresh token was refused: record that the admin must authorize again.
-
-        Implementations may raise ``ProblemError`` (``procountor.auth.expired``) right away; if
-        they return, the client raises :class:`ProcountorUnauthorized`.
+        Raises ``ProblemError`` (``procountor.auth.expired`` / ``api_key_refused``) when the
+        token endpoint refuses the grant: the one thing that proves an authorization dead.
         """
         ...
 
@@ -148,6 +150,7 @@ class ProcountorClient:
         self._tokens = tokens
         self._timeout = (CONNECT_TIMEOUT, timeout)
         self._http = session or new_http_session()
+        self.settle_seconds = SETTLE_SECONDS
 
     # ------------------------------------------------------------------ transport
 
@@ -173,7 +176,7 @@ class ProcountorClient:
                 f"{method} {path}: could not connect in time",
                 uncertain=False,
                 reason="connect",
-                request=f"{method} {path}",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.Timeout as exc:
             raise ProcountorUnavailable(
@@ -181,7 +184,7 @@ class ProcountorClient:
                 uncertain=method != "GET",
                 still_running=method != "GET",
                 reason="timeout",
-                request=f"{method} {path}",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.ConnectionError as exc:
             # A refused connection means nothing was sent; a reset or a drop may come after the
@@ -190,14 +193,14 @@ class ProcountorClient:
                 f"{method} {path}: connection failed",
                 uncertain=method != "GET" and not _never_sent(exc),
                 reason="connection",
-                request=f"{method} {path}",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.RetryError as exc:
             raise ProcountorUnavailable(
                 f"{method} {path}: gave up after retries",
                 uncertain=method != "GET",
                 reason="retries",
-                request=f"{method} {path}",
+                call=f"{method} {path}",
             ) from exc
 
     def request(
@@ -218,7 +221,10 @@ class ProcountorClient:
             token = self._tokens.refresh_after_rejection(token)
             response = self._send(method, path, token, params, body)
             if response.status_code == 401:
-                self._tokens.mark_expired()
+                # A 401 does not process the request, so a write may be sent again.
+                log.info("procountor %s %s: a renewed token was refused; trying again once", method, path)
+                time.sleep(self.settle_seconds)
+                response = self._send(method, path, token, params, body)
         return self._answer(method, path, response)
 
     @staticmethod
@@ -244,7 +250,7 @@ class ProcountorClient:
                 f"{method} {path}: HTTP {status} {excerpt}".strip(),
                 uncertain=method != "GET",
                 reason="server",
-                request=f"{method} {path} HTTP {status}",
+                call=f"{method} {path} HTTP {status}",
             )
         raise ProcountorApiError(status, errors, excerpt)
 

@@ -63,14 +63,14 @@ class ProcountorUnavailable(ProcountorError):
         uncertain: bool,
         still_running: bool = False,
         reason: UnavailableReason = "server",
-        request: str = "-",
+        call: str = "-",
     ) -> None:
         self.detail = detail
         self.uncertain = uncertain
         # For the admin's message: why (a key of the "unavailable_reason" terms) and which call
         # (method and path, the HTTP status if any: never a header, body or credential).
         self.reason = reason
-        self.request = request
+        self.call = call
         # A timed-out request may still be being processed at Procountor: a lookup right away can
         # miss a receipt that lands a moment later.
         self.still_running = still_running

@@ -11,9 +11,17 @@ Why it is shaped this way:
   re-read of the store (another worker may have refreshed already) and written back by
   compare-and-swap. The API-key method re-fetches with ``client_credentials`` itself because
   authlib drops the extra ``api_key`` parameter on its automatic re-fetch.
+* The token endpoint's refusals are read in either shape before authlib parses the answer
+  (``token_answers.py``): a 4xx without an access token is a refusal, never an outage.
 * A refused refresh is final only when the store holds nothing newer: then the record is marked
-  ``expired`` (or ``revoked`` for an API key) so the icon can say so without calling Procountor.
-* Nothing here logs or raises a token, code, key or secret; ``repr`` hides them too.
+  ``expired`` (or ``revoked`` for an API key) so the icon can say so without calling Procountor,
+  and the worker whose write made that transition tells the host (``notices.py``), once.
+  Nothing else marks an account: a 401 from the API is not proof (see ``client.py``).
+* A renewal whose account was removed, or replaced by a new login, while it was in flight logs
+  out the grant it obtained: nobody else knows of it, and no grant may outlive its account.
+* Nothing here logs or raises a token, code, key or secret; ``repr`` hides them too, and
+  failures are raised outside the ``except`` that caught the library's exception, so no
+  ``__context__`` keeps a request body (docs/credentials.md).
 """
 
 from __future__ import annotations
@@ -34,11 +42,14 @@ from requests.adapters import HTTPAdapter
 
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
-from nmbrs_hookspecs.types import IntegrationAccount, ProviderConfig
+from nmbrs_hookspecs.secret import Secret
+from nmbrs_hookspecs.types import IntegrationAccount, NoticeState, ProviderConfig
 from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, retry_policy
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
+from nmbrs_procountor_plugin.api.notices import tell_host
+from nmbrs_procountor_plugin.api.token_answers import TokenRefused, check_answer, short
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY, METHOD_LOGIN
 
@@ -54,6 +65,13 @@ POLL_SECONDS: Final = 0.05
 OAUTH_CALL: Final = "POST /oauth/token"
 """The token call as support sees it in a message (``procountor.unavailable``)."""
 CAS_ATTEMPTS: Final = 5
+# Ending a grant must not hang a removal: the logout waits at most this long for an answer.
+LOGOUT_READ_TIMEOUT: Final = 10.0
+
+
+def lease_key(account_id: str) -> str:
+    """The host lease that serialises renewing (and ending) one account's grant across workers."""
+    return f"procountor:token:{account_id}"
 
 
 # --------------------------------------------------------------------------- the token endpoint
@@ -66,23 +84,6 @@ class IssuedToken:
     access_token: str = field(repr=False)
     refresh_token: str | None = field(repr=False)
     expires_at: int
-
-
-class TokenRefused(Exception):
-    """The token endpoint answered with an OAuth error (``invalid_grant``, ``invalid_client``, ...).
-
-    Carries only the error word and Procountor's description, never the request.
-    """
-
-    def __init__(self, error: str, description: str = "") -> None:
-        self.error = error
-        self.description = description
-        super().__init__(f"{error}: {description}" if description else error)
-
-    @property
-    def grant_refused(self) -> bool:
-        """True when the grant itself (code, refresh token, API key) is dead, not the client."""
-        return self.error == "invalid_grant"
 
 
 class TokenEndpoint:
@@ -108,6 +109,9 @@ class TokenEndpoint:
             redirect_uri=self._config.redirect_uri,
             token_endpoint=self._urls.token,
         )
+        # Both refusal shapes are read before authlib parses the answer (see token_answers.py).
+        session.register_compliance_hook("access_token_response", check_answer)
+        session.register_compliance_hook("refresh_token_response", check_answer)
         # POSTs are retried only on 429 or when the connection never opened (see client.py).
         adapter = HTTPAdapter(max_retries=retry_policy(2))
         session.mount("https://", adapter)
@@ -131,40 +135,77 @@ class TokenEndpoint:
             return IssuedToken(issued.access_token, refresh_token, issued.expires_at)
         return issued
 
-    def client_credentials(self, api_key: str) -> IssuedToken:
+    def client_credentials(self, api_key: Secret) -> IssuedToken:
         """The M2M grant: ``api_key`` and ``redirect_uri`` go in the body next to the client credentials."""
         return self._call(
             lambda s: s.fetch_token(
                 self._urls.token,
                 grant_type="client_credentials",
-                api_key=api_key,
+                api_key=api_key.reveal(),
                 redirect_uri=self._config.redirect_uri,
                 headers=dict(FORM_HEADERS),
                 timeout=self.timeout,
             )
         )
 
+    def logout(self, access_token: str) -> int:
+        """``POST /logout`` (at the host root) with ``access_token``; the HTTP status of the answer.
+
+        Logging out ends the whole grant, refresh token included (docs/sandbox.md: an assumption
+        about Procountor, which does not document it). The read timeout is short: a removal must
+        not hang on it.
+        """
+        failure: ProcountorUnavailable | None = None
+        try:
+            response = requests.post(
+                self._urls.logout,
+                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+                timeout=(CONNECT_TIMEOUT, min(self._config.timeout_seconds, LOGOUT_READ_TIMEOUT)),
+            )
+        except requests.exceptions.RequestException as exc:
+            failure = ProcountorUnavailable(
+                f"logout: {type(exc).__name__}", uncertain=True, reason="connection", call="POST /logout"
+            )
+        # Raised outside the except block, so no __context__ keeps the request (bearer token).
+        if failure is not None:
+            raise failure
+        response.close()
+        return response.status_code
+
     def _call(self, action: Callable[[OAuth2Session], Mapping[str, Any]]) -> IssuedToken:
+        """Run one token request; failures leave as exceptions that hold no request or answer.
+
+        The exception is built in the ``except`` block but raised after it: raised inside, it
+        would keep the requests/authlib exception as ``__context__`` (``from None`` only hides
+        it from tracebacks), and that one holds the request body with the client secret and the
+        refresh token or code.
+        """
         session = self._session()
+        failure: TokenRefused | ProcountorUnavailable | None = None
+        token: Mapping[str, Any] = {}
         try:
             token = action(session)
+        except TokenRefused as refused:
+            failure = TokenRefused(refused.error, refused.description, refused.status)
         except OAuthError as exc:
-            raise TokenRefused(str(exc.error or "oauth_error"), _short(exc.description)) from None
+            failure = TokenRefused(str(exc.error or "oauth_error"), short(exc.description))
         except requests.exceptions.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else 0
-            raise ProcountorUnavailable(
-                f"token endpoint: HTTP {status}", uncertain=True, reason="server", request=f"{OAUTH_CALL} HTTP {status}"
-            ) from None
+            failure = ProcountorUnavailable(
+                f"token endpoint: HTTP {status}", uncertain=True, reason="server", call=f"{OAUTH_CALL} HTTP {status}"
+            )
         except requests.exceptions.RequestException as exc:
-            raise ProcountorUnavailable(
-                f"token endpoint: {type(exc).__name__}", uncertain=True, reason="connection", request=OAUTH_CALL
-            ) from None
+            failure = ProcountorUnavailable(
+                f"token endpoint: {type(exc).__name__}", uncertain=True, reason="connection", call=OAUTH_CALL
+            )
         except ValueError:
-            raise ProcountorUnavailable(
-                "token endpoint: answer is not JSON", uncertain=True, reason="bad_answer", request=OAUTH_CALL
-            ) from None
+            failure = ProcountorUnavailable(
+                "token endpoint: answer is not JSON", uncertain=True, reason="bad_answer", call=OAUTH_CALL
+            )
         finally:
             session.close()
+        if failure is not None:
+            raise failure
         return self._issued(token)
 
     def _issued(self, token: Mapping[str, Any]) -> IssuedToken:
@@ -175,18 +216,13 @@ class TokenEndpoint:
                 "token endpoint: answer without an access token",
                 uncertain=True,
                 reason="bad_answer",
-                request=OAUTH_CALL,
+                call=OAUTH_CALL,
             )
         refresh = token.get("refresh_token")
         expires_at = token.get("expires_at")
         if expires_at is None:
             expires_at = self._clock() + float(token.get("expires_in") or 0)
         return IssuedToken(access, refresh if isinstance(refresh, str) and refresh else None, int(expires_at))
-
-
-def _short(text: object, limit: int = 160) -> str:
-    """A single-line, bounded excerpt of provider text (it is shown to admins and logged)."""
-    return " ".join(str(text or "").split())[:limit]
 
 
 # --------------------------------------------------------------------------- store helpers
@@ -201,18 +237,19 @@ def read_record(host: PluginHost, account_id: str) -> tuple[TokenRecord | None, 
 
 
 def write_state(host: PluginHost, account_id: str, state: str, *, access_token: str) -> bool:
-    """Record ``state`` (expired/revoked) unless someone re-authorized meanwhile.
+    """Record ``state`` (expired/revoked) unless someone re-authorized meanwhile; True for the one writer.
 
     Only the authorization that failed is marked: a record whose access token differs from
     ``access_token`` is newer (a refresh or a fresh login) and is left alone. Compare-and-swap,
-    retried on a concurrent unrelated write.
+    retried on a concurrent unrelated write. True only for the call whose write made the
+    transition, so of eight workers meeting the same refusal exactly one tells the host.
     """
     for _ in range(CAS_ATTEMPTS):
         record, version = read_record(host, account_id)
         if record is None or record.access_token != access_token:
             return False
         if record.state == state:
-            return True
+            return False
         if host.credentials.put(account_id, record.with_state(state).to_data(), version):
             log.info("procountor authorization of account %s marked %s", account_id, state)
             return True
@@ -252,7 +289,7 @@ class HostTokenSource:
 
     @property
     def lease_key(self) -> str:
-        return f"procountor:token:{self._account.id}"
+        return lease_key(self._account.id)
 
     # ------------------------------------------------------------------ TokenSource protocol
 
@@ -270,15 +307,6 @@ class HostTokenSource:
         """Procountor refused ``rejected`` (401): renew, unless another worker already did."""
         with self._lock:
             return self._renew(stale=rejected)
-
-    def mark_expired(self) -> None:
-        """Even a renewed token was refused: record it and tell the admin to authorize again."""
-        with self._lock:
-            record = self._record
-            if record is not None:
-                write_state(self._host, self._account.id, self._dead_state(record), access_token=record.access_token)
-                self._record = None
-            raise self._dead_problem(record)
 
     # ------------------------------------------------------------------ reading the store
 
@@ -350,7 +378,7 @@ class HostTokenSource:
             return self._after_refusal(record, version, exc)
         except ProcountorUnavailable as exc:
             raise ProblemError(
-                [problem("procountor.unavailable", self._locale, reason=exc.reason, request=exc.request)]
+                [problem("procountor.unavailable", self._locale, reason=exc.reason, call=exc.call)]
             ) from None
         renewed = TokenRecord(
             method=record.method,
@@ -389,7 +417,9 @@ class HostTokenSource:
             log.warning("procountor token endpoint refused the client: %s", exc.error)
             raise ProblemError([problem("procountor.config.invalid", self._locale, reason="client_refused")]) from None
         log.info("procountor refused to renew the token of account %s: %s", self._account.id, exc.error)
-        write_state(self._host, self._account.id, self._dead_state(record), access_token=record.access_token)
+        state = self._dead_state(record)
+        if write_state(self._host, self._account.id, state, access_token=record.access_token):
+            tell_host(self._host, self._account, state, self._locale)
         self._record = None
         raise self._dead_problem(record) from None
 
@@ -401,21 +431,40 @@ class HostTokenSource:
                 return renewed
             current, version = read_record(self._host, self._account.id)
             if current is None:
-                # The account was removed or logged out meanwhile: do not resurrect it.
+                # The account was removed meanwhile: do not resurrect it, and end the grant this
+                # renewal obtained, which nobody else knows of (no grant outlives its account).
+                self._orphaned(renewed)
                 raise ProblemError(
                     [problem("procountor.auth.not_authorized", self._locale, username=self._account.username)]
                 )
             replaced = current.refresh_token != base.refresh_token or current.access_token != base.access_token
             if replaced and current.state == STATE_AUTHORIZED:
+                if base.method != METHOD_API_KEY and current.refresh_token not in (
+                    base.refresh_token,
+                    renewed.refresh_token,
+                ):
+                    # A new login replaced the grant this renewal came from: ours is orphaned.
+                    self._orphaned(renewed)
                 self._record = current
                 return current
             # Same authorization, only another field (e.g. state) changed: our token is the newest.
         raise ProblemError([problem("procountor.auth.refresh_busy", self._locale, username=self._account.username)])
 
+    def _orphaned(self, renewed: TokenRecord) -> None:
+        """End a grant this worker renewed after its account was removed or authorized anew."""
+        try:
+            status = self._endpoint.logout(renewed.access_token)
+        except ProcountorUnavailable as exc:
+            status = 0
+            log.warning("procountor.auth.logout_failed (account %s): %s", self._account.id, exc.detail)
+        log.info(
+            "procountor grant renewed for account %s after it was replaced: logout HTTP %s", self._account.id, status
+        )
+
     # ------------------------------------------------------------------ dead authorizations
 
     @staticmethod
-    def _dead_state(record: TokenRecord | None) -> str:
+    def _dead_state(record: TokenRecord | None) -> NoticeState:
         return STATE_REVOKED if record is not None and record.method == METHOD_API_KEY else STATE_EXPIRED
 
     def _dead_problem(self, record: TokenRecord | None) -> ProblemError:
@@ -425,7 +474,7 @@ class HostTokenSource:
         return ProblemError([problem(code, self._locale, username=self._account.username)])
 
 
-def _api_key(account: IntegrationAccount) -> str | None:
+def _api_key(account: IntegrationAccount) -> Secret | None:
     """The account's API key setting, trimmed; None when empty."""
     from nmbrs_procountor_plugin.provider import AccountSettings
 

@@ -14,6 +14,8 @@ Why it is shaped this way:
   in the account settings (a ``secret`` field the host masks); only tokens are stored.
 * ``account_status`` never calls Procountor: it reads the record the token lifecycle keeps up to
   date (``expired``/``revoked`` are written there when a renewal is refused).
+* A grant is never just forgotten: removal and a new login end the old grant at Procountor
+  (``ending.py``), and say so in the answer when even that fails.
 """
 
 from __future__ import annotations
@@ -26,16 +28,23 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import urlencode
 
-import requests
-
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
-from nmbrs_hookspecs.types import AccountStatus, Actor, Administration, AuthorizationState, IntegrationAccount
-from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, ProcountorClient
+from nmbrs_hookspecs.types import (
+    AccountStatus,
+    Actor,
+    Administration,
+    AuthorizationState,
+    IntegrationAccount,
+    Problem,
+)
+from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints, endpoints
-from nmbrs_procountor_plugin.api.errors import ProcountorApiError, ProcountorError, ProcountorUnavailable
-from nmbrs_procountor_plugin.api.tokens import CAS_ATTEMPTS, IssuedToken, TokenEndpoint, TokenRefused, read_record
+from nmbrs_procountor_plugin.api.errors import ProcountorApiError, ProcountorUnavailable
+from nmbrs_procountor_plugin.api.token_answers import TokenRefused
+from nmbrs_procountor_plugin.api.tokens import CAS_ATTEMPTS, IssuedToken, TokenEndpoint, lease_key, read_record
+from nmbrs_procountor_plugin.authorization.ending import end_grant
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY, METHOD_LOGIN, PROVIDER_KEY, AccountSettings
 from nmbrs_procountor_plugin.rights import require_write
@@ -43,7 +52,9 @@ from nmbrs_procountor_plugin.rights import require_write
 log = logging.getLogger(__name__)
 
 STATE_TTL_SECONDS: Final = 600
-LOGOUT_READ_TIMEOUT: Final = 10.0
+# A removal waits this long for a renewal in flight to finish before it ends the grant.
+LEASE_WAIT_SECONDS: Final = 15.0
+LEASE_POLL_SECONDS: Final = 0.05
 ACTION_AUTHORIZE: Final = "authorize"
 ACTION_REMOVE: Final = "remove"
 _SAFE_ERROR = re.compile(r"[^A-Za-z0-9_.-]")
@@ -111,14 +122,15 @@ def authorization_callback(
         company_name=str(company["name"]),
         business_id=_business_id(company),
     )
-    _refuse_company_switch(account, record, host, actor.locale, urls.logout, config.timeout_seconds)
-    previous, _ = read_record(host, account.id)
-    _store(host, account, record, actor.locale)
+    _refuse_company_switch(account, record, host, actor.locale, endpoint)
+    previous = _store(host, account, record, actor.locale)
+    warnings: list[Problem] = []
     if previous is not None and previous.access_token != record.access_token:
-        # The replaced grant would otherwise stay usable at Procountor until it expires.
-        _end_grant(account, previous.access_token, urls.logout, config.timeout_seconds)
+        # The replaced grant would otherwise stay usable at Procountor (its refresh token forever).
+        warnings = _end(account, previous, endpoint, actor.locale)
     log.info("procountor account %s authorized for company %s", account.id, record.company_id)
-    return _status(account, record, actor.locale)
+    status = _status(account, record, actor.locale)
+    return AccountStatus(status.state, status.message, status.administration, tuple(warnings))
 
 
 def _consume_state(
@@ -173,7 +185,7 @@ def _issue(
         raise ProblemError([problem("procountor.auth.exchange_failed", actor.locale, detail=exc.error)]) from None
     except ProcountorUnavailable as exc:
         raise ProblemError(
-            [problem("procountor.unavailable", actor.locale, reason=exc.reason, request=exc.request)]
+            [problem("procountor.unavailable", actor.locale, reason=exc.reason, call=exc.call)]
         ) from None
 
 
@@ -191,10 +203,9 @@ class _JustIssued:
         return self._token
 
     def refresh_after_rejection(self, rejected: str) -> str:
-        raise ProblemError([problem("procountor.auth.exchange_failed", self._locale, detail="GET /company HTTP 401")])
-
-    def mark_expired(self) -> None:
-        return None
+        # Nothing to renew: the token is minutes old. The client tries it again after a pause
+        # (not yet valid everywhere behind the gateway); a lasting 401 becomes exchange_failed.
+        return self._token
 
 
 def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float) -> dict[str, Any]:
@@ -203,9 +214,7 @@ def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: fl
     try:
         company = client.company()
     except ProcountorUnavailable as exc:
-        raise ProblemError(
-            [problem("procountor.unavailable", locale, reason=exc.reason, request=exc.request)]
-        ) from None
+        raise ProblemError([problem("procountor.unavailable", locale, reason=exc.reason, call=exc.call)]) from None
     except ProcountorApiError as exc:
         raise ProblemError(
             [
@@ -230,7 +239,7 @@ def _business_id(company: Mapping[str, Any]) -> str:
 
 
 def _refuse_company_switch(
-    account: IntegrationAccount, record: TokenRecord, host: PluginHost, locale: str, logout_url: str, timeout: float
+    account: IntegrationAccount, record: TokenRecord, host: PluginHost, locale: str, endpoint: TokenEndpoint
 ) -> None:
     """Keep an account on the company its mappings point to.
 
@@ -242,7 +251,7 @@ def _refuse_company_switch(
     mapped = {m.administration_id for m in host.mappings.for_account(account.id)}
     if not mapped or record.company_id in mapped:
         return
-    _end_grant(account, record.access_token, logout_url, timeout)
+    _end(account, record, endpoint, locale)
     raise ProblemError(
         [
             problem(
@@ -258,41 +267,39 @@ def _refuse_company_switch(
     )
 
 
-def _post_logout(logout_url: str, access_token: str, timeout: float) -> requests.Response:
-    """``POST /logout`` (at the host root) with a short read timeout: removal must not hang."""
-    return requests.post(
-        logout_url,
-        headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
-        timeout=(CONNECT_TIMEOUT, min(timeout, LOGOUT_READ_TIMEOUT)),
-    )
+def _end(
+    account: IntegrationAccount, record: TokenRecord, endpoint: TokenEndpoint, locale: str | None
+) -> list[Problem]:
+    """End ``record``'s grant; the warning for the admin when it stays alive at Procountor."""
+    ending = end_grant(record, endpoint)
+    if ending.ended:
+        log.info("procountor grant of account %s ended: %s", account.id, ending.how)
+        return []
+    found = problem("procountor.auth.logout_failed", locale, username=account.username, detail=ending.code)
+    log.warning("%s (account %s): %s", found.code, account.id, ending.detail)
+    return [found]
 
 
-def _end_grant(account: IntegrationAccount, access_token: str, logout_url: str, timeout: float) -> None:
-    """Log a grant out at Procountor, best effort: a failure is logged, never raised."""
-    try:
-        _post_logout(logout_url, access_token, timeout)
-    except requests.exceptions.RequestException as exc:
-        _warn_logout_failed(account, type(exc).__name__)
-
-
-def _store(host: PluginHost, account: IntegrationAccount, record: TokenRecord, locale: str) -> None:
-    """Compare-and-swap the fresh authorization in; a new login replaces whatever was there."""
+def _store(host: PluginHost, account: IntegrationAccount, record: TokenRecord, locale: str) -> TokenRecord | None:
+    """Compare-and-swap the fresh authorization in; the record it replaced (to be ended), if any."""
     for _ in range(CAS_ATTEMPTS):
-        current = host.credentials.get(account.id)
-        if host.credentials.put(account.id, record.to_data(), current.version if current else 0):
-            return
+        current, version = read_record(host, account.id)
+        if host.credentials.put(account.id, record.to_data(), version):
+            return current
     raise ProblemError([problem("procountor.auth.refresh_busy", locale, username=account.username)])
 
 
 # --------------------------------------------------------------------------- nmbrs_account_status
 
 
-def account_status(account: IntegrationAccount, host: PluginHost) -> AccountStatus:
-    """What the icon shows, from the stored record only (no Procountor call; English: no actor)."""
+def account_status(account: IntegrationAccount, actor: Actor, host: PluginHost) -> AccountStatus:
+    """What the icon shows, in the actor's language, from the stored record only (no Procountor call)."""
     record, _ = read_record(host, account.id)
     if record is None:
-        return AccountStatus("unauthorized", _text("procountor.auth.not_authorized", username=account.username))
-    return _status(account, record, None)
+        return AccountStatus(
+            "unauthorized", _text("procountor.auth.not_authorized", actor.locale, username=account.username)
+        )
+    return _status(account, record, actor.locale)
 
 
 def _status(account: IntegrationAccount, record: TokenRecord, locale: str | None) -> AccountStatus:
@@ -330,43 +337,49 @@ def _text(
 # --------------------------------------------------------------------------- nmbrs_account_removed
 
 
-def account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> None:
-    """Log out at Procountor (best effort, bounded), then always forget the credentials."""
+def account_removed(account: IntegrationAccount, actor: Actor, host: PluginHost) -> list[Problem]:
+    """End the grant at Procountor (bounded), then always forget the credentials; warnings if it lives on."""
     require_write(actor, ACTION_REMOVE)
+    owner = f"remove:{secrets.token_hex(8)}"
+    holding = _wait_for_lease(host, account.id, owner)
     try:
-        _logout(account, host)
+        return _end_stored(account, host, actor.locale)
     finally:
         host.credentials.delete(account.id)
+        if holding:
+            host.leases.release(lease_key(account.id), owner)
         log.info("procountor credentials of account %s forgotten", account.id)
 
 
-def _logout(account: IntegrationAccount, host: PluginHost) -> None:
+def _wait_for_lease(host: PluginHost, account_id: str, owner: str) -> bool:
+    """Hold the account's renewal lease, so no worker rotates the refresh token while it is ended.
+
+    Gives up after a while (a worker that died holding it); a renewal that lands after the
+    removal then ends the grant it got itself (``HostTokenSource``).
+    """
+    deadline = time.monotonic() + LEASE_WAIT_SECONDS
+    while not host.leases.acquire(lease_key(account_id), owner, LEASE_WAIT_SECONDS * 2):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(LEASE_POLL_SECONDS)
+    return True
+
+
+def _end_stored(account: IntegrationAccount, host: PluginHost, locale: str) -> list[Problem]:
+    """End the stored grant whatever its recorded state: an "expired" record may hold a live one."""
     record, _ = read_record(host, account.id)
-    if record is None or record.state != STATE_AUTHORIZED:
-        return
+    if record is None:
+        return []
     try:
         config = host.provider_config(PROVIDER_KEY)
-        from nmbrs_procountor_plugin.api.connection import token_source
-
-        # A valid token is needed to end the whole grant (refresh token included) at Procountor.
-        token = token_source(account, host, None, record).access_token()
-        response = _post_logout(endpoints(config).logout, token, config.timeout_seconds)
-    except (ProblemError, ProcountorError, requests.exceptions.RequestException) as exc:
-        _warn_logout_failed(account, _failure(exc))
-        return
-    if response.status_code == 401:
-        log.info("procountor logout of account %s: the token was already invalid", account.id)
-    elif not 200 <= response.status_code < 300:
-        _warn_logout_failed(account, f"HTTP {response.status_code}")
-
-
-def _failure(exc: Exception) -> str:
-    """A secret-free description of why the logout did not happen."""
-    if isinstance(exc, ProblemError):
-        return ", ".join(exc.codes)
-    return type(exc).__name__
-
-
-def _warn_logout_failed(account: IntegrationAccount, detail: str) -> None:
-    found = problem("procountor.auth.logout_failed", None, detail=detail)
-    log.warning("%s (account %s): %s", found.code, account.id, found.message)
+        endpoint = TokenEndpoint(config, endpoints(config, locale))
+    except ProblemError as refused:
+        found = problem("procountor.auth.logout_failed", locale, username=account.username, detail=refused.codes[0])
+        log.warning("%s (account %s): %s", found.code, account.id, refused.codes[0])
+        return [found]
+    warnings = _end(account, record, endpoint, locale)
+    latest, _ = read_record(host, account.id)
+    if latest is not None and latest.access_token != record.access_token:
+        # A renewal or login stored meanwhile (the lease was not to be had): end that one too.
+        warnings = _end(account, latest, endpoint, locale)
+    return warnings

@@ -191,7 +191,7 @@ def support_code(error: ProcountorError) -> str:
         codes = sorted({answer_code(error.status, e.message) for e in error.errors})
         return ", ".join(codes) or f"HTTP {error.status}"
     if isinstance(error, ProcountorUnavailable):
-        return error.request
+        return error.call
     return type(error).__name__
 
 
@@ -200,11 +200,12 @@ def problems_for(
 ) -> list[Problem]:
     """The problems an admin should see for ``error`` (raised while handling ``draft``, if any)."""
     if isinstance(error, ProcountorUnauthorized):
-        return [problem("procountor.auth.expired", locale, username=username)]
+        # A lasting 401 after a renewal the token endpoint granted: not proof the grant is dead.
+        return [problem("procountor.auth.token_not_accepted", locale, username=username)]
     if isinstance(error, ProcountorRateLimited):
         return [problem("procountor.rate_limited", locale)]
     if isinstance(error, ProcountorUnavailable):
-        return [problem("procountor.unavailable", locale, reason=error.reason, request=error.request)]
+        return [problem("procountor.unavailable", locale, reason=error.reason, call=error.call)]
     if isinstance(error, ProcountorApiError):
         return _api_problems(error, draft, username, locale)
     return [problem("procountor.unexpected_response", locale, detail=type(error).__name__)]

@@ -227,24 +227,44 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.logout_failed",
-        params={"detail": Kind.TECHNICAL},
+        params={"username": Kind.TEXT, "detail": Kind.TECHNICAL},
         en=(
-            "Logging out at Procountor failed ({detail}); the stored authorization was forgotten anyway.",
-            "Nothing to do here. If you want to be sure, end the session or revoke the API key in Procountor.",
+            "The authorization of Procountor account '{username}' could not be ended at Procountor ({detail}); it may still work there.",
+            "End the session in Procountor (or revoke the API key there) so that nobody can use the old authorization.",
         ),
         nl=(
-            "Uitloggen bij Procountor is mislukt ({detail}); de opgeslagen autorisatie is toch verwijderd.",
-            "U hoeft niets te doen. Wilt u zeker zijn, beëindig dan de sessie of trek de API-sleutel in Procountor in.",
+            "De autorisatie van Procountor-account '{username}' kon niet bij Procountor worden beëindigd ({detail}); mogelijk werkt die daar nog.",
+            "Beëindig de sessie in Procountor (of trek daar de API-sleutel in), zodat niemand de oude autorisatie kan gebruiken.",
         ),
         sv=(
-            "Utloggningen från Procountor misslyckades ({detail}); den sparade auktoriseringen glömdes ändå.",
-            "Inget att göra här. Om du vill vara säker, avsluta sessionen eller återkalla API-nyckeln i Procountor.",
+            "Auktoriseringen för Procountor-kontot '{username}' kunde inte avslutas i Procountor ({detail}); den kan fortfarande fungera där.",
+            "Avsluta sessionen i Procountor (eller återkalla API-nyckeln där) så att ingen kan använda den gamla auktoriseringen.",
         ),
         fi=(
-            "Uloskirjautuminen Procountorista epäonnistui ({detail}); tallennettu valtuutus unohdettiin silti.",
-            "Sinun ei tarvitse tehdä mitään. Jos haluat varmistaa, päätä istunto tai peru API-avain Procountorissa.",
+            "Procountor-tilin '{username}' valtuutusta ei voitu päättää Procountorissa ({detail}); se voi edelleen toimia siellä.",
+            "Päätä istunto Procountorissa (tai peru API-avain siellä), jotta kukaan ei voi käyttää vanhaa valtuutusta.",
         ),
         severity="warning",
+    ),
+    entry(
+        "procountor.auth.token_not_accepted",
+        params={"username": Kind.TEXT},
+        en=(
+            "Procountor did not accept a token it had just issued for account '{username}'; the authorization itself still works.",
+            "Try again in a few minutes. If it keeps happening, contact Procountor support.",
+        ),
+        nl=(
+            "Procountor accepteerde een token dat het zojuist voor account '{username}' had uitgegeven niet; de autorisatie zelf werkt nog.",
+            "Probeer het over een paar minuten opnieuw. Blijft het gebeuren, neem dan contact op met de ondersteuning van Procountor.",
+        ),
+        sv=(
+            "Procountor godtog inte en token som nyss utfärdats för kontot '{username}'; själva auktoriseringen fungerar fortfarande.",
+            "Försök igen om några minuter. Om det fortsätter, kontakta Procountors support.",
+        ),
+        fi=(
+            "Procountor ei hyväksynyt tilille '{username}' juuri myöntämäänsä tunnistetta; valtuutus itsessään toimii edelleen.",
+            "Yritä uudelleen muutaman minuutin kuluttua. Jos tämä toistuu, ota yhteyttä Procountorin tukeen.",
+        ),
     ),
     entry(
         "procountor.auth.company_changed",

@@ -84,21 +84,21 @@ ENTRIES = [
     ),
     entry(
         "procountor.unavailable",
-        params={"reason": Term("unavailable_reason"), "request": Kind.TECHNICAL},
+        params={"reason": Term("unavailable_reason"), "call": Kind.TECHNICAL},
         en=(
-            "Procountor gave no usable answer: {reason} ({request}).",
+            "Procountor gave no usable answer: {reason} ({call}).",
             "Wait a few minutes and try again. Nothing was booked twice; a retry finishes what is missing.",
         ),
         nl=(
-            "Procountor gaf geen bruikbaar antwoord: {reason} ({request}).",
+            "Procountor gaf geen bruikbaar antwoord: {reason} ({call}).",
             "Wacht een paar minuten en probeer het opnieuw. Er is niets dubbel geboekt; opnieuw proberen maakt af wat ontbreekt.",
         ),
         sv=(
-            "Procountor gav inget användbart svar: {reason} ({request}).",
+            "Procountor gav inget användbart svar: {reason} ({call}).",
             "Vänta några minuter och försök igen. Inget har bokförts två gånger; ett nytt försök slutför det som saknas.",
         ),
         fi=(
-            "Procountorilta ei saatu käyttökelpoista vastausta: {reason} ({request}).",
+            "Procountorilta ei saatu käyttökelpoista vastausta: {reason} ({call}).",
             "Odota muutama minuutti ja yritä uudelleen. Mitään ei kirjattu kahdesti; uusi yritys viimeistelee puuttuvat.",
         ),
     ),

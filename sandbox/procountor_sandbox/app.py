@@ -100,6 +100,8 @@ class SandboxApp:
         client[0] = self._bearer_client(request)
         if fault.kind == "http_500_html":
             return raw_html(500, NGINX_500)
+        if fault.kind == "http_401":
+            return unauthorized()
         retry = {"Retry-After": str(fault.retry_after if fault.retry_after is not None else 1)}
         if fault.kind == "http_503":
             response = raw_html(503, "<html><body><h1>503 Service Unavailable</h1></body></html>")

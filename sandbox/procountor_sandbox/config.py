@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import pathlib
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
 
@@ -25,6 +26,9 @@ class SandboxConfig:
     access_token_ttl: int = 3600
     code_ttl: int = 120
     rotate_refresh_tokens: bool = True
+    # Assumption (docs/sandbox.md): the token endpoint's refusals as RFC 6749 {"error": ...}
+    # or as {"errors": [{"message": ...}]}, the shape clients in production read from it.
+    token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a password
     rate_limit_per_second: float | None = 20.0
     today: datetime.date | None = None
     log_requests: bool = False
@@ -52,6 +56,8 @@ class SandboxConfig:
             raise ValueError("rate_limit_per_second must be positive or None")
         if self.state_file is not None and not isinstance(self.state_file, pathlib.Path):
             self.state_file = pathlib.Path(self.state_file)
+        if self.token_error_shape not in ("rfc", "errors"):
+            raise ValueError(f"token_error_shape must be 'rfc' or 'errors': {self.token_error_shape!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port out of range: {self.port}")
 

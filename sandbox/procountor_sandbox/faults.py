@@ -10,7 +10,8 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-FAULT_KINDS = ("http_500_html", "http_503", "http_429", "delay", "reset", "commit_then_drop")
+# http_401: the gateway refuses a token it does not know yet (a race right after issuing it).
+FAULT_KINDS = ("http_500_html", "http_503", "http_429", "http_401", "delay", "reset", "commit_then_drop")
 COMMIT_PATH = "/api/ledgerreceipts"
 
 

@@ -8,6 +8,7 @@ say so and generic OAuth libraries get exactly these things wrong by default.
 from __future__ import annotations
 
 import hmac
+import json
 
 from werkzeug.wrappers import Request, Response
 
@@ -34,6 +35,29 @@ def bearer(request: Request) -> str | None:
 
 
 def token(state: SandboxState, request: Request) -> Response:
+    """The token endpoint, its refusals in the shape ``SandboxConfig.token_error_shape`` picks."""
+    response = _token(state, request)
+    if response.status_code >= 400 and state.config.token_error_shape == "errors":  # noqa: S105 - a shape
+        return _errors_shape(response)
+    return response
+
+
+def _errors_shape(response: Response) -> Response:
+    """An RFC 6749 refusal re-told as ``{"errors": [{"status", "message"}]}`` (assumption, docs/sandbox.md).
+
+    Clients in production read this shape from Procountor's token endpoint; the message is the
+    description alone, as those clients show it: the OAuth error word is not in it.
+    """
+    body = json.loads(response.get_data(as_text=True))
+    message = body.get("error_description") or body.get("error") or "Bad Request"
+    shaped = json_response({"errors": [{"status": response.status_code, "message": message}]}, response.status_code)
+    for name in ("Cache-Control", "Pragma", "Allow"):
+        if name in response.headers:
+            shaped.headers[name] = response.headers[name]
+    return shaped
+
+
+def _token(state: SandboxState, request: Request) -> Response:
     if request.method != "POST":
         response = oauth_error("invalid_request", "The token endpoint only accepts POST.", 405)
         response.headers["Allow"] = "POST"

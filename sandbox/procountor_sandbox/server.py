@@ -283,6 +283,11 @@ class Sandbox:
     def expire_access_tokens(self) -> None:
         self._state.expire_access_tokens()
 
+    def live_grants(self) -> int:
+        """How many login grants still honour their refresh token (for tests that end grants)."""
+        with self._state.lock:
+            return sum(1 for grant in self._state.grants.values() if grant.alive)
+
     def revoke_refresh_tokens(self) -> None:
         self._state.revoke_refresh_tokens()
 
