@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,9 +16,11 @@ from hypothesis import settings
 
 from nmbrs_hookspecs.at_rest import KEYS_VARIABLE, CredentialCipher
 from nmbrs_hookspecs.host import ReferenceHost
-from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig
+from nmbrs_hookspecs.limiter import BucketRequestLimiter, SqliteLimiterStore
+from nmbrs_hookspecs.types import Actor, IntegrationAccount, ProviderConfig, RequestRate
 from nmbrs_procountor_plugin import plugin as procountor_plugin
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
+from nmbrs_procountor_plugin.api.pacing import Pacer
 
 if TYPE_CHECKING:
     from procountor_sandbox import Sandbox
@@ -59,6 +62,24 @@ def sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
     yield make
     for sb in started:
         sb.stop()
+
+
+@pytest.fixture
+def pacer(tmp_path: Path) -> Iterator[Pacer]:
+    """A pacer on the reference host's SQLite limiter, for clients made without a host."""
+    limiter = BucketRequestLimiter(SqliteLimiterStore(tmp_path / "limiter.sqlite3"))
+    yield Pacer(limiter, RequestRate("tests:procountor-client", 20))
+    limiter.close()
+
+
+def need_redis_server() -> None:
+    """Skip (with the reason) where redis-server is not installed; on CI, where .ci/run installs it, fail."""
+    from nmbrs_procountor_devtools.redis_server import redis_server_binary
+
+    if redis_server_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing on CI: .ci/run installs Debian's redis-server package")
+        pytest.skip("redis-server is not installed here (Debian: apt-get install redis-server; .ci/run installs it)")
 
 
 def provider_config_for(sb: Sandbox) -> ProviderConfig:

@@ -17,6 +17,7 @@ from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import Actor, IntegrationAccount
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
+from nmbrs_procountor_plugin.api.pacing import pacer_for
 from nmbrs_procountor_plugin.api.tokens import TokenEndpoint
 from nmbrs_procountor_plugin.authorization.ending import end_grant
 from tests.conftest import make_host
@@ -192,7 +193,8 @@ def test_a_401_on_the_logout_right_after_renewing_is_tried_again_after_a_pause(
     sandbox.inject_fault("POST", "/logout", "http_401", count=2)  # the old token, then the new one once
     config = host.provider_config("procountor")
     paused: list[float] = []
-    ending = end_grant(old, TokenEndpoint(config, endpoints(config)), sleep=paused.append)
+    urls = endpoints(config)
+    ending = end_grant(old, TokenEndpoint(config, urls, pacer=pacer_for(host, config, urls)), sleep=paused.append)
     assert ending.ended
     assert paused == [1.0]
     assert [r.status for r in sandbox.request_log if r.path == "/logout"] == [401, 401, 200]

@@ -28,6 +28,7 @@ from nmbrs_procountor_plugin.api.connection import open_client, token_source
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
+from nmbrs_procountor_plugin.api.pacing import pacer_for
 from nmbrs_procountor_plugin.api.tokens import IssuedToken, TokenEndpoint
 from nmbrs_procountor_plugin.provider import AccountSettings
 from tests.conftest import COMPANY_1, DEMO_USER, make_host, provider_config_for, store_tokens
@@ -117,6 +118,8 @@ def test_an_api_key_account_shows_no_secret_in_repr_str_logs_or_pluggy_traces(
         host.account_status(admin, account.id)
         host.administrations(admin, account.id)
         record = stored_record(host, account)
+        config = host.provider_config("procountor")
+        urls = endpoints(config)
         holders: list[object] = [
             account,
             account.settings,
@@ -129,7 +132,7 @@ def test_an_api_key_account_shows_no_secret_in_repr_str_logs_or_pluggy_traces(
             record,
             token_source(account, host, "en"),
             open_client(account, host, "en"),
-            TokenEndpoint(host.provider_config("procountor"), endpoints(host.provider_config("procountor"))),
+            TokenEndpoint(config, urls, pacer=pacer_for(host, config, urls)),
             host.provider_config("procountor"),
             host,
             IssuedToken(record.access_token, "a-refresh-token-0123456789", record.expires_at),
@@ -262,7 +265,7 @@ def test_a_refused_refresh_raises_to_the_host_without_the_request_in_its_chain(
 
 def test_the_token_endpoint_raises_nothing_that_holds_its_request(sandbox: Sandbox, host: ReferenceHost) -> None:
     config = host.provider_config("procountor")
-    endpoint = TokenEndpoint(config, endpoints(config))
+    endpoint = TokenEndpoint(config, endpoints(config), pacer=pacer_for(host, config, endpoints(config)))
     sandbox.inject_fault("POST", TOKEN_PATH, "http_503", count=5, retry_after=0)
     with pytest.raises(ProcountorUnavailable) as lost:
         endpoint.refresh("a-refresh-token-that-must-not-leak")

@@ -27,6 +27,32 @@ def _parser() -> argparse.ArgumentParser:
         "that the account stays authorized and the journal stays sent. Default: a temporary file.",
     )
     demo.add_argument("--json", action="store_true", help="print one machine-readable JSON document instead of tables")
+    month_end = commands.add_parser(
+        "month-end",
+        help="a payroll bureau's month-end: many journals from many worker processes, one rate limit",
+        description="Exports --journals journals of --accounts accounts through a Celery worker with --workers "
+        "processes against the embedded sandbox (its 20/s rate limit on), every request through the host's "
+        "one limiter; ends with a summary. Without --redis the queue lives in files and the limiter in SQLite.",
+    )
+    month_end.add_argument("--journals", type=int, default=200, help="journals to export (default 200)")
+    month_end.add_argument("--accounts", type=int, default=20, help="Procountor accounts they belong to (default 20)")
+    month_end.add_argument("--workers", type=int, default=8, help="worker processes (default 8)")
+    month_end.add_argument(
+        "--redis",
+        metavar="URL",
+        help="a Redis server (redis://host:port/db) for the queue, the results and the request limiter, "
+        "as several machines would share them",
+    )
+    month_end.add_argument(
+        "--kill-a-worker", action="store_true", help="SIGKILL one worker process in the middle of an export"
+    )
+    month_end.add_argument(
+        "--state",
+        metavar="DIR",
+        help="keep the host, sandbox and queue state here, so a rerun after an interruption finishes the "
+        "run (default: a temporary directory, removed at the end)",
+    )
+    month_end.add_argument("--json", action="store_true", help="print the summary as one JSON document")
     sandbox = commands.add_parser(
         "sandbox",
         help="run the local Procountor sandbox until Ctrl-C",
@@ -53,6 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nmbrs_procountor_devtools import demo
 
         return demo.main(args.db, args.json)
+    if args.command == "month-end":
+        from pathlib import Path
+
+        from nmbrs_procountor_devtools.month_end import runner
+
+        try:
+            month_end_options = runner.MonthEndOptions(
+                journals=args.journals,
+                accounts=args.accounts,
+                workers=args.workers,
+                redis_url=args.redis,
+                kill_a_worker=args.kill_a_worker,
+                state_dir=Path(args.state) if args.state else None,
+            )
+        except ValueError as exc:
+            print(f"nmbrs-procountor month-end: {exc}", file=sys.stderr)
+            return 2
+        return runner.main(month_end_options, args.json)
     from procountor_sandbox import Sandbox, SandboxConfig
 
     options = {

@@ -24,3 +24,12 @@ class ProblemError(Exception):
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(p.code for p in self.problems)
+
+
+class LimiterUnavailable(RuntimeError):
+    """The host's request limiter cannot be reached (e.g. its Redis server is gone).
+
+    Raised by the host's :class:`~nmbrs_hookspecs.protocols.RequestLimiter` *before* a request
+    goes out, so nothing is sent without being counted; the message names where the limiter
+    lives (a URL without credentials), so an operator knows what to bring back.
+    """

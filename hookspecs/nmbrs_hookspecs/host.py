@@ -8,6 +8,8 @@ everything the plugin must not own in SQLite. Tests and the demo run on it.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,7 +21,9 @@ import pluggy
 from nmbrs_hookspecs import specs
 from nmbrs_hookspecs.at_rest import KEYS_VARIABLE, CredentialCipher
 from nmbrs_hookspecs.errors import ProblemError
+from nmbrs_hookspecs.limiter import BucketRequestLimiter, SqliteLimiterStore
 from nmbrs_hookspecs.markers import ENTRY_POINT_GROUP, PROJECT_NAME
+from nmbrs_hookspecs.protocols import RequestLimiter
 from nmbrs_hookspecs.secret import CallbackParams, Secret
 from nmbrs_hookspecs.store import (
     Clock,
@@ -118,11 +122,17 @@ class ReferenceHost:
         load_entrypoints: bool = True,
         plugins: Iterable[tuple[object, str]] = (),
         clock: Clock = time.time,
+        request_limiter: RequestLimiter | None = None,
         credential_keys: Sequence[str] | None = None,
     ) -> None:
+        """``request_limiter`` defaults to a SQLite window file next to ``db`` (shared by every
+        process of this machine); pass ``BucketRequestLimiter(RedisLimiterStore(url))`` when the
+        host's workers run on several machines."""
         cipher = _cipher(str(db), credential_keys)
         self.pm = build_plugin_manager(load_entrypoints=load_entrypoints, plugins=plugins)
         self.db = Database(db)
+        self._limiter = request_limiter
+        self._own_limiter_dir: str | None = None
         self._configs = dict(provider_configs or {})
         self._credentials = SqliteCredentialStore(self.db, cipher)
         self._states = SqliteAuthorizationStateStore(self.db, clock)
@@ -139,6 +149,17 @@ class ReferenceHost:
     @property
     def credentials(self) -> SqliteCredentialStore:
         return self._credentials
+
+    @property
+    def request_limiter(self) -> RequestLimiter:
+        if self._limiter is None:  # made on first use: most hosts in tests never call a provider
+            if self.db.path == ":memory:":
+                self._own_limiter_dir = tempfile.mkdtemp(prefix="nmbrs-limiter-")
+                path = Path(self._own_limiter_dir) / "limiter.sqlite3"
+            else:
+                path = Path(f"{self.db.path}-limiter.sqlite3")
+            self._limiter = BucketRequestLimiter(SqliteLimiterStore(path))
+        return self._limiter
 
     @property
     def authorization_states(self) -> SqliteAuthorizationStateStore:
@@ -343,6 +364,10 @@ class ReferenceHost:
 
     def close(self) -> None:
         self.db.close()
+        if isinstance(self._limiter, BucketRequestLimiter):
+            self._limiter.close()
+        if self._own_limiter_dir is not None:
+            shutil.rmtree(self._own_limiter_dir, ignore_errors=True)
 
 
 def _cipher(db: str, keys: Sequence[str] | None) -> CredentialCipher:

@@ -15,6 +15,7 @@ from nmbrs_hookspecs.types import (
     AdministrationMapping,
     AuthorizationState,
     ProviderConfig,
+    RequestRate,
     StoredCredentials,
 )
 
@@ -79,6 +80,46 @@ class LeaseStore(Protocol):
 
 
 @runtime_checkable
+class RequestLimiter(Protocol):
+    """One request limit per API client, kept by every worker on every machine together.
+
+    An addition to the contract: a provider counts requests per API client, and exceeding its
+    limit can get the client suspended for every customer of the host. A limit kept per worker
+    process multiplies with the number of workers; only the host sees them all, so the host lends
+    one limiter and the plugin passes *every* call to the provider through it (token and logout
+    calls included, retries included).
+
+    Example::
+
+        rate = RequestRate("acme:https://api.example:client-1", requests=20, per_seconds=1.0)
+        host.request_limiter.acquire(rate)        # before each request
+        response = send()
+        if response.status == 429:                # the provider says the client is over its limit
+            host.request_limiter.pause(rate, retry_after_seconds)
+    """
+
+    def acquire(self, rate: RequestRate) -> float:
+        """Block until one more request under ``rate.key`` may go out; returns the seconds waited.
+
+        No window of ``rate.per_seconds`` ever holds more than ``rate.requests`` admitted
+        requests of that key, across all workers (no burst beyond the window), and nothing is
+        admitted while a :meth:`pause` of the key is in force. Raises
+        :class:`~nmbrs_hookspecs.errors.LimiterUnavailable` when the limiter's shared store
+        cannot be reached: then the request must not be sent.
+        """
+        ...
+
+    def pause(self, rate: RequestRate, seconds: float) -> None:
+        """Hold every worker's requests under ``rate.key`` for ``seconds`` from now.
+
+        For a provider's "too many requests" answer with ``Retry-After``: the whole client is
+        over its limit, so every worker waits, not only the one that was refused. A shorter
+        pause never cuts a longer one short.
+        """
+        ...
+
+
+@runtime_checkable
 class MappingDirectory(Protocol):
     """Read access to the mappings the host has saved.
 
@@ -124,6 +165,11 @@ class PluginHost(Protocol):
 
     @property
     def notices(self) -> AccountNotices: ...
+
+    @property
+    def request_limiter(self) -> RequestLimiter:
+        """The one limiter every call to a provider passes (see :class:`RequestLimiter`)."""
+        ...
 
     def provider_config(self, provider: str) -> ProviderConfig:
         """The API client configuration the host holds for ``provider``."""

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import socket
 import sqlite3
 import stat
 import threading
@@ -62,6 +63,9 @@ CREATE TABLE IF NOT EXISTS authorization_states (
 );
 CREATE TABLE IF NOT EXISTS leases (
     key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lease_holders (
+    key TEXT PRIMARY KEY, machine TEXT NOT NULL, pid INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS mappings (
     account_id TEXT NOT NULL, company_id TEXT NOT NULL, administration_id TEXT NOT NULL,
@@ -213,8 +217,30 @@ class SqliteAuthorizationStateStore:
         return AuthorizationState(state=state, account_id=row[0], expires_at=row[1], data=json.loads(row[2]))
 
 
+def process_gone(pid: int) -> bool:
+    """True when no live process ``pid`` exists on this machine (a zombie counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
+
+
 class SqliteLeaseStore:
-    """Expiring leases, so one worker at a time sends a given journal or refreshes a token."""
+    """Expiring leases, so one worker at a time sends a given journal or refreshes a token.
+
+    The store records which process on which machine took each lease. A lease whose holder
+    process on *this* machine is gone (a worker killed mid-export) is free at once, rather than
+    after its TTL: the task queue hands the killed worker's task to another worker right away,
+    and that worker must be able to finish it. A holder on another machine is trusted until
+    the TTL runs out.
+    """
 
     def __init__(self, db: Database, clock: Clock = time.time) -> None:
         self._db = db
@@ -224,18 +250,30 @@ class SqliteLeaseStore:
         now = self._clock()
         with self._db.transaction() as conn:
             row = conn.execute("SELECT owner, expires_at FROM leases WHERE key = ?", (key,)).fetchone()
-            if row is not None and row[0] != owner and row[1] > now:
+            if row is not None and row[0] != owner and row[1] > now and not self._holder_gone(conn, key):
                 return False
             conn.execute(
                 "INSERT INTO leases (key, owner, expires_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at",
                 (key, owner, now + ttl_seconds),
             )
+            conn.execute(
+                "INSERT INTO lease_holders (key, machine, pid) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET machine = excluded.machine, pid = excluded.pid",
+                (key, socket.gethostname(), os.getpid()),
+            )
         return True
+
+    @staticmethod
+    def _holder_gone(conn: sqlite3.Connection, key: str) -> bool:
+        holder = conn.execute("SELECT machine, pid FROM lease_holders WHERE key = ?", (key,)).fetchone()
+        return holder is not None and holder[0] == socket.gethostname() and process_gone(int(holder[1]))
 
     def release(self, key: str, owner: str) -> None:
         with self._db.transaction() as conn:
-            conn.execute("DELETE FROM leases WHERE key = ? AND owner = ?", (key, owner))
+            released = conn.execute("DELETE FROM leases WHERE key = ? AND owner = ?", (key, owner)).rowcount
+            if released:
+                conn.execute("DELETE FROM lease_holders WHERE key = ?", (key,))
 
 
 class SqliteAccountStore:

@@ -40,6 +40,9 @@ EXPORT_STATUSES: Final[tuple[ExportStatus, ...]] = get_args(ExportStatus)
 SETTING_KINDS: Final[tuple[SettingKind, ...]] = get_args(SettingKind)
 SEVERITIES: Final[tuple[Severity, ...]] = get_args(Severity)
 ENVIRONMENTS: Final[tuple[Environment, ...]] = get_args(Environment)
+# A sanity bound on ProviderConfig.requests_per_second, not a provider's limit: a typo such as
+# 2000 must not switch pacing off.
+MAX_REQUESTS_PER_SECOND: Final = 1000
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _PROBLEM_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -615,8 +618,11 @@ class ProviderConfig:
     """The host's configuration of a provider's API client (issued by the provider).
 
     ``environment`` is ``production``, ``test`` or ``custom``; ``base_url`` is required for
-    ``custom`` (e.g. the sandbox). ``requests_per_second`` paces each worker process (keep
-    workers x rate at or below the provider's documented limit). The secret never appears in ``repr``.
+    ``custom`` (e.g. the sandbox). ``requests_per_second`` is the provider's limit for this API
+    client, counted over *every* worker and machine of the host together (the host's
+    :class:`~nmbrs_hookspecs.protocols.RequestLimiter` enforces it); ``None`` means the limit
+    the provider documents for ``environment``, which the plugin knows. The secret never appears
+    in ``repr``.
     """
 
     client_id: str
@@ -625,7 +631,7 @@ class ProviderConfig:
     environment: Environment = "production"
     base_url: str | None = None
     timeout_seconds: float = 30.0
-    requests_per_second: float = 10.0
+    requests_per_second: float | None = None
 
     def __post_init__(self) -> None:
         _require_text("ProviderConfig", "client_id", self.client_id)
@@ -639,10 +645,51 @@ class ProviderConfig:
             raise TypeError(f"ProviderConfig.timeout_seconds={self.timeout_seconds!r}: expected a number")
         if not 0 < self.timeout_seconds <= 300:
             raise _fail("ProviderConfig", "timeout_seconds", self.timeout_seconds, "must be in (0, 300]")
+        if self.requests_per_second is None:
+            return
         if isinstance(self.requests_per_second, bool) or not isinstance(self.requests_per_second, int | float):
             raise TypeError(f"ProviderConfig.requests_per_second={self.requests_per_second!r}: expected a number")
-        if not self.requests_per_second > 0:
-            raise _fail("ProviderConfig", "requests_per_second", self.requests_per_second, "must be positive")
+        if not 0 < self.requests_per_second <= MAX_REQUESTS_PER_SECOND:
+            raise _fail(
+                "ProviderConfig",
+                "requests_per_second",
+                self.requests_per_second,
+                f"must be in (0, {MAX_REQUESTS_PER_SECOND}] (or None for the provider's documented limit)",
+            )
+
+
+@dataclass(frozen=True)
+class RequestRate:
+    """A provider's request limit for one API client: ``requests`` per ``per_seconds``.
+
+    ``key`` names the API client at one provider environment (e.g. provider, base URL and client
+    id); every worker that uses the same key shares one window. The plugin builds it; the host's
+    :class:`~nmbrs_hookspecs.protocols.RequestLimiter` enforces it.
+    """
+
+    key: str
+    requests: int
+    per_seconds: float = 1.0
+
+    def __post_init__(self) -> None:
+        _require_text("RequestRate", "key", self.key)
+        if isinstance(self.requests, bool) or not isinstance(self.requests, int) or self.requests < 1:
+            raise _fail("RequestRate", "requests", self.requests, "must be a whole number >= 1")
+        if isinstance(self.per_seconds, bool) or not isinstance(self.per_seconds, int | float):
+            raise TypeError(f"RequestRate.per_seconds={self.per_seconds!r}: expected a number")
+        if not 0 < self.per_seconds <= 3600:
+            raise _fail("RequestRate", "per_seconds", self.per_seconds, "must be in (0, 3600]")
+
+    @classmethod
+    def per_second(cls, key: str, requests_per_second: float) -> RequestRate:
+        """``20.0`` -> 20 per second; ``0.5`` -> 1 per 2 seconds (a window holds whole requests)."""
+        if isinstance(requests_per_second, bool) or not isinstance(requests_per_second, int | float):
+            raise TypeError(f"RequestRate.per_second: requests_per_second={requests_per_second!r}: expected a number")
+        if requests_per_second <= 0:
+            raise _fail("RequestRate", "requests_per_second", requests_per_second, "must be positive")
+        if requests_per_second >= 1:
+            return cls(key, int(requests_per_second), 1.0)
+        return cls(key, 1, 1.0 / requests_per_second)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any, Final, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import InvalidHeader, NewConnectionError
 from urllib3.util.retry import Retry
 
 from nmbrs_procountor_plugin.api import exact_json
@@ -37,7 +37,7 @@ from nmbrs_procountor_plugin.api.errors import (
     ProcountorUnauthorized,
     ProcountorUnavailable,
 )
-from nmbrs_procountor_plugin.api.throttle import TokenBucket
+from nmbrs_procountor_plugin.api.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,30 @@ class TokenSource(Protocol):
 
 
 class ProcountorRetry(Retry):
-    """Retry reads freely; retry a write only when Procountor said "too many requests"."""
+    """Retry reads freely; retry a write only when Procountor said "too many requests".
+
+    A retry is a request to Procountor like any other, so with a :class:`Pacer` every retry waits
+    on the host's limiter, and a 429's ``Retry-After`` becomes the limiter's shared pause (every
+    worker of the client holds back) instead of one request's private sleep.
+    """
+
+    pacer: Pacer | None = None
+
+    def new(self, **kw: Any) -> ProcountorRetry:
+        # urllib3 makes a fresh Retry per attempt from its constructor arguments only.
+        retry = super().new(**kw)
+        retry.pacer = self.pacer
+        return retry
+
+    def sleep(self, response: Any = None) -> None:
+        if self.pacer is None:
+            super().sleep(response)
+            return
+        if response is not None and response.status == 429:
+            self.pacer.refused(self.get_retry_after(response))
+        else:
+            super().sleep(response)
+        self.pacer.wait()
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() != "GET":
@@ -78,8 +101,8 @@ class ProcountorRetry(Retry):
         return None if after is None else min(after, RETRY_AFTER_CAP)
 
 
-def retry_policy(total: int = 4) -> ProcountorRetry:
-    return ProcountorRetry(
+def retry_policy(total: int = 4, pacer: Pacer | None = None) -> ProcountorRetry:
+    policy = ProcountorRetry(
         total=total,
         connect=total,
         read=total,
@@ -90,15 +113,28 @@ def retry_policy(total: int = 4) -> ProcountorRetry:
         respect_retry_after_header=True,
         raise_on_status=False,
     )
+    policy.pacer = pacer
+    return policy
 
 
-def new_http_session(retries: int = 4) -> requests.Session:
-    """A requests session with Procountor's retry policy mounted for http and https."""
+def new_http_session(pacer: Pacer, retries: int = 4) -> requests.Session:
+    """A requests session with Procountor's retry policy (paced retries) mounted for http and https."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry_policy(retries))
+    adapter = HTTPAdapter(max_retries=retry_policy(retries, pacer))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """The answer's ``Retry-After`` in seconds (capped), or None when absent or unreadable."""
+    header = response.headers.get("Retry-After")
+    if header is None:
+        return None
+    try:
+        return min(retry_policy(0).parse_retry_after(header), RETRY_AFTER_CAP)
+    except InvalidHeader:
+        return None
 
 
 def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
@@ -142,14 +178,14 @@ class ProcountorClient:
         tokens: TokenSource,
         *,
         timeout: float = 30.0,
+        pacer: Pacer,
         session: requests.Session | None = None,
-        throttle: TokenBucket | None = None,
     ) -> None:
         self._api = api_url.rstrip("/")
-        self._throttle = throttle
+        self._pacer = pacer
         self._tokens = tokens
         self._timeout = (CONNECT_TIMEOUT, timeout)
-        self._http = session or new_http_session()
+        self._http = session or new_http_session(pacer)
         self.settle_seconds = SETTLE_SECONDS
 
     # ------------------------------------------------------------------ transport
@@ -160,10 +196,9 @@ class ProcountorClient:
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        if self._throttle is not None:
-            self._throttle.take()
+        self._pacer.wait()
         try:
-            return self._http.request(
+            response = self._http.request(
                 method,
                 f"{self._api}{path}",
                 params=params,
@@ -202,6 +237,9 @@ class ProcountorClient:
                 reason="retries",
                 call=f"{method} {path}",
             ) from exc
+        if response.status_code == 429:  # the retries ran out: still, every worker must hold back
+            self._pacer.refused(retry_after(response))
+        return response
 
     def request(
         self,

@@ -13,7 +13,7 @@ from nmbrs_hookspecs.types import IntegrationAccount
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
-from nmbrs_procountor_plugin.api.throttle import bucket_for
+from nmbrs_procountor_plugin.api.pacing import pacer_for
 from nmbrs_procountor_plugin.api.tokens import HostTokenSource, TokenEndpoint
 from nmbrs_procountor_plugin.messages import problem
 
@@ -36,7 +36,9 @@ def token_source(
 ) -> HostTokenSource:
     """The account's token source (refreshing, lease-serialised, written through by CAS)."""
     config = host.provider_config(account.provider)
-    return HostTokenSource(account, host, TokenEndpoint(config, endpoints(config, locale)), locale, record=record)
+    urls = endpoints(config, locale)
+    endpoint = TokenEndpoint(config, urls, pacer=pacer_for(host, config, urls))
+    return HostTokenSource(account, host, endpoint, locale, record=record)
 
 
 def open_client(account: IntegrationAccount, host: PluginHost, locale: str | None) -> ProcountorClient:
@@ -44,6 +46,6 @@ def open_client(account: IntegrationAccount, host: PluginHost, locale: str | Non
     config = host.provider_config(account.provider)
     urls = endpoints(config, locale)
     record = stored_record(account, host, locale)
-    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls), locale, record=record)
-    pace = bucket_for(urls.base_url, config.client_id, config.requests_per_second)
-    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, throttle=pace)
+    pacer = pacer_for(host, config, urls)
+    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls, pacer=pacer), locale, record=record)
+    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, pacer=pacer)

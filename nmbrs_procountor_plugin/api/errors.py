@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-UnavailableReason = Literal["connect", "timeout", "connection", "retries", "server", "bad_answer"]
+UnavailableReason = Literal["connect", "timeout", "connection", "retries", "server", "bad_answer", "limiter"]
 """Why no usable answer came (the keys of the messages' ``unavailable_reason`` terms)."""
 
 

@@ -44,11 +44,12 @@ from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.secret import Secret
 from nmbrs_hookspecs.types import IntegrationAccount, NoticeState, ProviderConfig
-from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, retry_policy
+from nmbrs_procountor_plugin.api.client import CONNECT_TIMEOUT, retry_after, retry_policy
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
 from nmbrs_procountor_plugin.api.notices import tell_host
+from nmbrs_procountor_plugin.api.pacing import Pacer
 from nmbrs_procountor_plugin.api.token_answers import TokenRefused, check_answer, short
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY, METHOD_LOGIN
@@ -89,9 +90,10 @@ class IssuedToken:
 class TokenEndpoint:
     """Procountor's ``/api/oauth/token`` through authlib, with Procountor's transport rules."""
 
-    def __init__(self, config: ProviderConfig, urls: Endpoints, *, clock: Clock = time.time) -> None:
+    def __init__(self, config: ProviderConfig, urls: Endpoints, *, pacer: Pacer, clock: Clock = time.time) -> None:
         self._config = config
         self._urls = urls
+        self._pacer = pacer
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -109,14 +111,25 @@ class TokenEndpoint:
             redirect_uri=self._config.redirect_uri,
             token_endpoint=self._urls.token,
         )
+        # A 429 left after the retries still pauses every worker of the client (noted first: the
+        # next hook raises for refusals).
+        for hook in ("access_token_response", "refresh_token_response"):
+            session.register_compliance_hook(hook, self._note_refusal)
         # Both refusal shapes are read before authlib parses the answer (see token_answers.py).
         session.register_compliance_hook("access_token_response", check_answer)
         session.register_compliance_hook("refresh_token_response", check_answer)
-        # POSTs are retried only on 429 or when the connection never opened (see client.py).
-        adapter = HTTPAdapter(max_retries=retry_policy(2))
+        # POSTs are retried only on 429 or when the connection never opened (see client.py);
+        # the token endpoint counts against the client's limit, so retries wait on the pacer too.
+        adapter = HTTPAdapter(max_retries=retry_policy(2, self._pacer))
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session
+
+    def _note_refusal(self, response: requests.Response) -> requests.Response:
+        """A 429 left after the retries still pauses every worker of the client."""
+        if response.status_code == 429:
+            self._pacer.refused(retry_after(response))
+        return response
 
     def exchange_code(self, code: str) -> IssuedToken:
         """The authorization-code grant; the session's redirect_uri is sent again, as required."""
@@ -156,6 +169,7 @@ class TokenEndpoint:
         not hang on it.
         """
         failure: ProcountorUnavailable | None = None
+        self._pacer.wait()  # a logout counts against the client's limit like any other call
         try:
             response = requests.post(
                 self._urls.logout,
@@ -181,6 +195,7 @@ class TokenEndpoint:
         refresh token or code.
         """
         session = self._session()
+        self._pacer.wait()
         failure: TokenRefused | ProcountorUnavailable | None = None
         token: Mapping[str, Any] = {}
         try:

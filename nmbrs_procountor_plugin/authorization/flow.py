@@ -42,6 +42,7 @@ from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPIRED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import Endpoints, endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError, ProcountorUnavailable
+from nmbrs_procountor_plugin.api.pacing import Pacer, pacer_for
 from nmbrs_procountor_plugin.api.token_answers import TokenRefused
 from nmbrs_procountor_plugin.api.tokens import CAS_ATTEMPTS, IssuedToken, TokenEndpoint, lease_key, read_record
 from nmbrs_procountor_plugin.authorization.ending import end_grant
@@ -109,10 +110,11 @@ def authorization_callback(
     _refuse_provider_error(params, actor.locale)
     config = host.provider_config(PROVIDER_KEY)
     urls = endpoints(config, actor.locale)
-    endpoint = TokenEndpoint(config, urls)
+    pacer = pacer_for(host, config, urls)
+    endpoint = TokenEndpoint(config, urls, pacer=pacer)
     method = str(pending.data.get("method") or METHOD_LOGIN)
     issued = _issue(account, actor, params, endpoint, method)
-    company = _read_company(urls, issued, actor.locale, config.timeout_seconds)
+    company = _read_company(urls, issued, actor.locale, config.timeout_seconds, pacer)
     record = TokenRecord(
         method=method,
         access_token=issued.access_token,
@@ -208,9 +210,9 @@ class _JustIssued:
         return self._token
 
 
-def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float) -> dict[str, Any]:
+def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float, pacer: Pacer) -> dict[str, Any]:
     """The company the admin chose on the login page (one authorization is one company)."""
-    client = ProcountorClient(urls.api, _JustIssued(issued.access_token, locale), timeout=timeout)
+    client = ProcountorClient(urls.api, _JustIssued(issued.access_token, locale), timeout=timeout, pacer=pacer)
     try:
         company = client.company()
     except ProcountorUnavailable as exc:
@@ -372,7 +374,8 @@ def _end_stored(account: IntegrationAccount, host: PluginHost, locale: str) -> l
         return []
     try:
         config = host.provider_config(PROVIDER_KEY)
-        endpoint = TokenEndpoint(config, endpoints(config, locale))
+        urls = endpoints(config, locale)
+        endpoint = TokenEndpoint(config, urls, pacer=pacer_for(host, config, urls))
     except ProblemError as refused:
         found = problem("procountor.auth.logout_failed", locale, username=account.username, detail=refused.codes[0])
         log.warning("%s (account %s): %s", found.code, account.id, refused.codes[0])

@@ -147,6 +147,12 @@ TERMS: Final[Mapping[str, Mapping[str, Words]]] = {
             "sv": "svaret gick inte att läsa",
             "fi": "vastausta ei voitu lukea",
         },
+        "limiter": {
+            "en": "the request was not sent, because the limiter the workers share could not be reached",
+            "nl": "het verzoek is niet verzonden, omdat de begrenzer die de workers delen niet bereikbaar was",
+            "sv": "begäran skickades inte, eftersom begränsaren som arbetarna delar inte gick att nå",
+            "fi": "pyyntöä ei lähetetty, koska työprosessien yhteistä rajoitinta ei tavoitettu",
+        },
     },
     # What Procountor said about a field it refused (procountor.export.rejected, receipt_rejected).
     "refusal": {

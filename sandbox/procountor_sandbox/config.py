@@ -30,6 +30,9 @@ class SandboxConfig:
     # or as {"errors": [{"message": ...}]}, the shape clients in production read from it.
     token_error_shape: Literal["rfc", "errors"] = "rfc"  # noqa: S105 - a shape, not a password
     rate_limit_per_second: float | None = 20.0
+    # Sandbox: this many extra companies shaped like the bakery (ids from 20001, "Toimisto N Oy"),
+    # demo.admin with all rights on each: a payroll bureau's clients for month-end runs.
+    bureau_companies: int = 0
     today: datetime.date | None = None
     log_requests: bool = False
     # Sandbox: when set, the mutable state (credentials, receipts, world edits) is loaded from
@@ -52,6 +55,8 @@ class SandboxConfig:
             raise ValueError("client_id and client_secret must be non-empty")
         if self.access_token_ttl <= 0 or self.code_ttl <= 0:
             raise ValueError("access_token_ttl and code_ttl must be positive")
+        if not 0 <= self.bureau_companies <= 1000:
+            raise ValueError(f"bureau_companies={self.bureau_companies!r}: must be in [0, 1000]")
         if self.rate_limit_per_second is not None and self.rate_limit_per_second <= 0:
             raise ValueError("rate_limit_per_second must be positive or None")
         if self.state_file is not None and not isinstance(self.state_file, pathlib.Path):

@@ -74,8 +74,8 @@ def _peek(state: SandboxState, name: str) -> int:
 
 def snapshot(state: SandboxState) -> dict[str, Any]:
     """The saved form of ``state``; the caller holds ``state.lock``."""
-    seed_companies = build_companies(state.today)
-    seed_users = build_users()
+    seed_companies = build_companies(state.today, state.config.bureau_companies)
+    seed_users = build_users(state.config.bureau_companies)
     companies: dict[str, Any] = {}
     for cid, company in state.companies.items():
         seed = seed_companies.get(cid)

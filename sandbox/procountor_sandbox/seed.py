@@ -7,6 +7,7 @@ older year with one closed period (to exercise ``CLOSED_FISCAL_PERIOD``).
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime
 from decimal import Decimal
 
@@ -87,7 +88,43 @@ def _fiscal_years(today: datetime.date) -> list[FiscalYear]:
     ]
 
 
-def build_companies(today: datetime.date) -> dict[int, Company]:
+BUREAU_FIRST_ID = 20001
+
+
+def _business_id(number: int) -> str | None:
+    """A Finnish business id (Y-tunnus) with its check digit; None when ``number`` has none."""
+    digits = f"{number:07d}"
+    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    if remainder == 1:
+        return None
+    return f"{digits}-{0 if remainder == 0 else 11 - remainder}"
+
+
+def bureau_company_ids(count: int) -> list[int]:
+    """The ids of the ``count`` extra companies a bureau sandbox holds (``SandboxConfig.bureau_companies``)."""
+    return [BUREAU_FIRST_ID + n for n in range(count)]
+
+
+def _bureau_companies(template: Company, count: int) -> dict[int, Company]:
+    """Clients of a payroll bureau for month-end runs: each shaped like the bakery, its own ledger."""
+    companies: dict[int, Company] = {}
+    number = 3000000
+    for company_id in bureau_company_ids(count):
+        business_id = None
+        while business_id is None:
+            number += 1
+            business_id = _business_id(number)
+        clone = copy.deepcopy(template)
+        clone.id, clone.name, clone.business_id = (
+            company_id,
+            f"Toimisto {company_id - BUREAU_FIRST_ID + 1} Oy",
+            business_id,
+        )
+        companies[company_id] = clone
+    return companies
+
+
+def build_companies(today: datetime.date, bureau_companies: int = 0) -> dict[int, Company]:
     """Fresh, independent copies for each sandbox so instances never share mutable state."""
     bakery = Company(
         id=COMPANY_BAKERY,
@@ -127,10 +164,10 @@ def build_companies(today: datetime.date) -> dict[int, Company]:
         vat_statuses=_vat_statuses(),
         vat_percents=list(VAT_PERCENTS),
     )
-    return {bakery.id: bakery, consulting.id: consulting}
+    return {bakery.id: bakery, consulting.id: consulting, **_bureau_companies(bakery, bureau_companies)}
 
 
-def build_users() -> dict[str, User]:
+def build_users(bureau_companies: int = 0) -> dict[str, User]:
     admin = User(
         id=30001,
         username=DEMO_ADMIN,
@@ -138,7 +175,11 @@ def build_users() -> dict[str, User]:
         first_name="Demo",
         last_name="Admin",
         email="demo.admin@example.invalid",
-        rights={COMPANY_BAKERY: "ALL_RIGHTS", COMPANY_CONSULTING: "ALL_RIGHTS"},
+        rights={
+            COMPANY_BAKERY: "ALL_RIGHTS",
+            COMPANY_CONSULTING: "ALL_RIGHTS",
+            **dict.fromkeys(bureau_company_ids(bureau_companies), "ALL_RIGHTS"),
+        },
     )
     viewer = User(
         id=30002,

@@ -94,8 +94,8 @@ class SandboxState:
         self.clock = clock
         self.lock = threading.RLock()
         self.today = config.effective_today()  # fixed at construction: the seed is rebuilt from it
-        self.companies: dict[int, Company] = build_companies(self.today)
-        self.users: dict[str, User] = build_users()
+        self.companies: dict[int, Company] = build_companies(self.today, config.bureau_companies)
+        self.users: dict[str, User] = build_users(config.bureau_companies)
         self.codes: dict[str, AuthCode] = {}
         self.grants: dict[int, Grant] = {}
         self.refresh_index: dict[str, int] = {}

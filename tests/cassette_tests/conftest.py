@@ -127,13 +127,20 @@ class Target:
 
     def _pts_tokens(self) -> tuple[str, str, int]:
         from nmbrs_procountor_plugin.api.environment import endpoints
+        from nmbrs_procountor_plugin.api.pacing import pacer_for
         from nmbrs_procountor_plugin.api.tokens import TokenEndpoint
 
         if self._pts_refresh_token is None:
             _env("PROCOUNTOR_REFRESH_TOKEN", "a refresh token of a login to the PTS test company")
         config = self.provider_config()
-        with unrecorded():
-            issued = TokenEndpoint(config, endpoints(config)).refresh(str(self._pts_refresh_token))
+        urls = endpoints(config)
+        set_up = ReferenceHost(provider_configs={"procountor": config}, load_entrypoints=False)
+        try:
+            with unrecorded():
+                endpoint = TokenEndpoint(config, urls, pacer=pacer_for(set_up, config, urls))
+                issued = endpoint.refresh(str(self._pts_refresh_token))
+        finally:
+            set_up.close()
         # Procountor may rotate: the next set-up uses the newest refresh token.
         self._pts_refresh_token = issued.refresh_token
         assert issued.refresh_token is not None
