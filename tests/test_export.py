@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import (
     Actor,
@@ -386,7 +387,14 @@ def test_a_procountor_field_error_points_back_to_the_journal_line(
     # VAT status 3 is enabled for sales only: Procountor refuses it on a PURCHASE receipt.
     account = host.create_account(admin, "procountor", "vat-3", {"vat_status": 3})
     store_tokens(host, sandbox, account)
-    host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
+    mapping = AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims())
+    # The mapping check reads GET /vats/default and refuses it up front...
+    with pytest.raises(ProblemError) as refused:
+        host.save_mapping(admin, mapping, COMPANY)
+    assert "procountor.mapping.vat_status_not_enabled" in refused.value.codes
+    # ...but VAT defaults can change in Procountor after a mapping was checked: the export, which
+    # does not ask again, still turns Procountor's refusal into a problem on the field.
+    host.mappings.save(mapping)
     journal = one_period_journal(("5000", "10.00", None), ("2939", "-10.00", None))
     result = send(host, admin, account, journal)
     assert result.status == "failed"

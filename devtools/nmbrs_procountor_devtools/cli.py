@@ -1,4 +1,4 @@
-"""The ``nmbrs-procountor`` command: run the demo, or run the Procountor sandbox on its own."""
+"""The ``nmbrs-procountor`` command: the demo, the Procountor sandbox on its own, the conformance kit."""
 
 from __future__ import annotations
 
@@ -70,6 +70,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--token-ttl", type=int, default=3600, help="access-token lifetime in seconds")
     sandbox.add_argument("--no-rotation", action="store_true", help="keep refresh tokens valid after use")
+    sandbox.add_argument(
+        "--switch",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="play one answer to an undocumented behaviour, e.g. token_error_shape=errors, keep_invoice_notes=false, "
+        "pending_periods=accept (repeatable; docs/sandbox.md)",
+    )
+    conformance = commands.add_parser(
+        "conformance",
+        help="check Procountor's undocumented behaviours against the product's assumptions",
+        description="One scripted check per behaviour Procountor does not document (invoiceNotes on a JOURNAL, "
+        "the token endpoint's refusal shape, refresh-token rotation, PENDING periods, the login host, logout), "
+        "against a Procountor environment or the embedded sandbox. Writes only with --write, only in the "
+        "--company named, and invalidates what it created. See docs/conformance.md.",
+    )
+    from nmbrs_procountor_devtools.conformance.command import add_arguments
+
+    add_arguments(conformance)
     return parser
 
 
@@ -79,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from nmbrs_procountor_devtools import demo
 
         return demo.main(args.db, args.json)
+    if args.command == "conformance":
+        from nmbrs_procountor_devtools.conformance import command
+
+        return command.main(args)
     if args.command == "month-end":
         from pathlib import Path
 
@@ -107,7 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if args.redirect_uri:
         options["redirect_uri"] = args.redirect_uri
-    sb = Sandbox(SandboxConfig(**options))
+    from nmbrs_procountor_devtools.conformance.checks import KitError
+    from nmbrs_procountor_devtools.conformance.command import parse_switches
+
+    try:
+        options.update(parse_switches(args.switch))
+        config = SandboxConfig(**options)
+    except (KitError, ValueError) as exc:
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return 2
+    sb = Sandbox(config)
     sb.start()
     print(sb.describe(), flush=True)
     try:

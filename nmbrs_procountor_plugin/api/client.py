@@ -318,6 +318,10 @@ class ProcountorClient:
             )
         )
 
+    def vat_defaults(self) -> dict[str, Any]:
+        """``GET /vats/default``: the VAT percentages and statuses enabled for sales and purchase."""
+        return dict(self.request("GET", "/vats/default") or {})
+
     def fiscal_years(self) -> list[dict[str, Any]]:
         return list(self.request("GET", "/fiscalyears").get("fiscalYears") or [])
 

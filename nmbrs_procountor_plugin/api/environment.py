@@ -24,10 +24,13 @@ class Endpoints:
     """The URLs of one Procountor environment (login and logout sit at the host root)."""
 
     base_url: str
+    # Procountor serves its API at /api and at versioned paths (/latest, /supported, /vYYMM);
+    # the token endpoint stays at /api/oauth/token whichever is chosen (docs/procountor-api.md §1, §2).
+    api_path: str = "/api"
 
     @property
     def api(self) -> str:
-        return f"{self.base_url}/api"
+        return f"{self.base_url}{self.api_path}"
 
     @property
     def login(self) -> str:
@@ -82,4 +85,4 @@ def endpoints(config: ProviderConfig, locale: str | None = None) -> Endpoints:
                 )
             ]
         )
-    return Endpoints(base)
+    return Endpoints(base, config.api_path)

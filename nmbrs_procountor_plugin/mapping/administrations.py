@@ -45,6 +45,7 @@ from nmbrs_procountor_plugin.mapping.dimensions import (
     normalise,
     parse_dimensions,
 )
+from nmbrs_procountor_plugin.mapping.vat import vat_setting_problems
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
 from nmbrs_procountor_plugin.rights import require_read
@@ -96,9 +97,10 @@ def validate_mapping(
     actor: Actor,
     host: PluginHost,
 ) -> list[Problem]:
-    """Every problem of ``mapping`` in one answer: account rules, dimension names, item coverage.
+    """Every problem of ``mapping`` in one answer: account rules, VAT settings, dimension names, coverage.
 
-    Order: account-level problems, then per kind (cost centers before cost units) the dimension
+    Order: account-level problems (the VAT status checked against ``GET /vats/default``), then
+    per kind (cost centers before cost units) the dimension
     problem, then the coverage warnings. A Procountor failure (not authorized, expired,
     unreachable) is returned as a problem next to the checks that did not need Procountor.
     """
@@ -111,6 +113,10 @@ def validate_mapping(
     except ProblemError as exc:
         return [*problems, *exc.problems, *_in_kind_order({**blank, **same_description(wanted, locale)})]
     problems.extend(administration_mismatch(account, mapping, record, locale))
+    try:
+        problems.extend(vat_setting_problems(account, host, record.company_name, locale))
+    except ProblemError as exc:
+        return [*problems, *exc.problems, *_in_kind_order({**blank, **same_description(wanted, locale)})]
     if not wanted:
         return [*problems, *_in_kind_order(blank)]
     try:

@@ -237,4 +237,30 @@ ENTRIES: list[Entry] = [
             "Anna käyttäjälle Procountorin käyttöoikeuksissa oikeus nähdä dimensiot ja tarkista liitos sitten uudelleen.",
         ),
     ),
+    entry(
+        "procountor.mapping.vat_status_not_enabled",
+        params={
+            "vat_status": Kind.CODE,
+            "vat_receipts": Term("vat_receipts"),
+            "enabled": Kind.NAMES,
+            "company_name": Kind.TEXT,
+            "username": Kind.TEXT,
+        },
+        en=(
+            "VAT status {vat_status} is not enabled for {vat_receipts} in Procountor company {company_name}, so Procountor would refuse every journal of account '{username}'.",
+            "Set the account's VAT status to one enabled for {vat_receipts} ({enabled}), or enable VAT status {vat_status} in Procountor's VAT defaults, then check the mapping again.",
+        ),
+        nl=(
+            "Btw-status {vat_status} is niet ingeschakeld voor {vat_receipts} in Procountor-bedrijf {company_name}, dus Procountor zou elk journaal van account '{username}' weigeren.",
+            "Stel voor het account een btw-status in die voor {vat_receipts} is ingeschakeld ({enabled}), of schakel btw-status {vat_status} in bij de btw-standaarden van Procountor en controleer de koppeling daarna opnieuw.",
+        ),
+        sv=(
+            "Momsstatus {vat_status} är inte aktiverad för {vat_receipts} i Procountor-företaget {company_name}, så Procountor skulle avvisa varje verifikat från kontot '{username}'.",
+            "Ange en momsstatus för kontot som är aktiverad för {vat_receipts} ({enabled}), eller aktivera momsstatus {vat_status} i Procountors momsinställningar och kontrollera sedan kopplingen igen.",
+        ),
+        fi=(
+            "ALV-tila {vat_status} ei ole käytössä {vat_receipts} Procountor-yrityksessä {company_name}, joten Procountor hylkäisi jokaisen tilin '{username}' muistiotositteen.",
+            "Valitse tilille ALV-tila, joka on käytössä {vat_receipts} ({enabled}), tai ota ALV-tila {vat_status} käyttöön Procountorin ALV-oletuksissa ja tarkista liitos sitten uudelleen.",
+        ),
+    ),
 ]

@@ -154,6 +154,22 @@ TERMS: Final[Mapping[str, Mapping[str, Words]]] = {
             "fi": "pyyntöä ei lähetetty, koska työprosessien yhteistä rajoitinta ei tavoitettu",
         },
     },
+    # Procountor's VAT type as the receipts it applies to, in the form procountor.mapping.
+    # vat_status_not_enabled needs (Finnish: adessive, "käytössä ostotositteilla").
+    "vat_receipts": {
+        "PURCHASE": {
+            "en": "purchase receipts",
+            "nl": "inkoopboekingen",
+            "sv": "inköpsverifikat",
+            "fi": "ostotositteilla",
+        },
+        "SALES": {
+            "en": "sales receipts",
+            "nl": "verkoopboekingen",
+            "sv": "försäljningsverifikat",
+            "fi": "myyntitositteilla",
+        },
+    },
     # What Procountor said about a field it refused (procountor.export.rejected, receipt_rejected).
     "refusal": {
         "not_accepted": {

@@ -7,6 +7,7 @@ before the Azure gateway, which answers before the rate limiter and the API prop
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 import time
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 TOKEN_PATHS = ("/api/oauth/token", "/api/oauth/token/")
+# The API is served at /api and at the versioned paths of Procountor's release notes
+# (/latest, /supported, /vYYMM; docs/sandbox.md). The token endpoint is only at /api.
+API_PREFIX = re.compile(r"^/(?:api|latest|supported|v\d{4})(?:/|$)")
 LOGIN_PATHS = ("/login", "/login/")
 
 
@@ -152,7 +156,7 @@ class SandboxApp:
         if path == "/logout":
             client[0] = self._bearer_client(request)
             return self._limited(client[0]) or oauth.logout(self.state, request)
-        if path == "/api" or path.startswith("/api/"):
+        if API_PREFIX.match(path):
             client[0] = self._bearer_client(request)
             limited = self._limited(client[0])
             if limited is not None:

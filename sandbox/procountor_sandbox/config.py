@@ -39,6 +39,13 @@ class SandboxConfig:
     # this JSON file at construction if it exists, and saved to it atomically after each
     # mutating request and on stop().
     state_file: pathlib.Path | None = None
+    # Undocumented in Procountor (docs/sandbox.md): whether a POSTed JOURNAL keeps its
+    # invoiceNotes. False drops them from the stored receipt, so a client that relies on them to
+    # recognise its own receipts is tested against the answer it fears.
+    keep_invoice_notes: bool = True
+    # Undocumented too: how a POST dated in a PENDING tracking period is answered. "refuse" treats
+    # PENDING like CLOSED (CLOSED_FISCAL_PERIOD); "accept" books it as if the period were open.
+    pending_periods: Literal["refuse", "accept"] = "refuse"
 
     def __post_init__(self) -> None:
         # Procountor registers exactly one redirect URI per client and it must be a clean URL
@@ -63,6 +70,8 @@ class SandboxConfig:
             self.state_file = pathlib.Path(self.state_file)
         if self.token_error_shape not in ("rfc", "errors"):
             raise ValueError(f"token_error_shape must be 'rfc' or 'errors': {self.token_error_shape!r}")
+        if self.pending_periods not in ("refuse", "accept"):
+            raise ValueError(f"pending_periods must be 'refuse' or 'accept': {self.pending_periods!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port out of range: {self.port}")
 

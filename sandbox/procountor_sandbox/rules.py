@@ -132,13 +132,14 @@ def locate_period(company: Company, day: datetime.date) -> tuple[FiscalYear | No
     return None, None
 
 
-def date_is_open(company: Company, day: datetime.date) -> bool:
-    """Postable iff the fiscal year is open and its tracking period is OPEN (PENDING is not)."""
+def date_is_open(company: Company, day: datetime.date, accept_pending: bool = False) -> bool:
+    """Postable iff the fiscal year is open and its tracking period is OPEN (PENDING only when accepted)."""
     fy, period = locate_period(company, day)
-    return fy is not None and fy.is_open and period is not None and period.status == "OPEN"
+    postable = ("OPEN", "PENDING") if accept_pending else ("OPEN",)
+    return fy is not None and fy.is_open and period is not None and period.status in postable
 
 
-def check_receipt_date(company: Company, value: Any) -> list[Violation]:
+def check_receipt_date(company: Company, value: Any, accept_pending: bool = False) -> list[Violation]:
     found = check_date("receiptDate", value, required=True)
     if found:
         return found
@@ -148,7 +149,7 @@ def check_receipt_date(company: Company, value: Any) -> list[Violation]:
     if fy is None:
         # Undocumented in Procountor; the sandbox's wording (docs/sandbox.md).
         return [Violation("receiptDate", f"No fiscal year covers the date {value}")]
-    if not date_is_open(company, day):
+    if not date_is_open(company, day, accept_pending):
         return [Violation("receiptDate", MSG_CLOSED)]
     return []
 
@@ -277,7 +278,10 @@ def _check_row(
     effective_vat_type = row_vat_type if row_vat_type is not None else receipt_vat_type
 
     vat_percent = row.get("vatPercent")
-    if vat_percent is not None:
+    if vat_percent is None:
+        # Required by the published definition (Transaction.vatPercent, docs/procountor-api.md).
+        out.append(blank(f"{row_path}.vatPercent"))
+    else:
         if not is_number(vat_percent):
             out.append(invalid(f"{row_path}.vatPercent", vat_percent))
         elif Decimal(vat_percent) not in company.vat_percents:
@@ -305,7 +309,9 @@ def _check_row(
     return out, amount, tx_type if isinstance(tx_type, str) else None
 
 
-def validate_receipt(company: Company, body: Any, create_reconciliation: bool = False) -> list[Violation]:
+def validate_receipt(
+    company: Company, body: Any, create_reconciliation: bool = False, accept_pending: bool = False
+) -> list[Violation]:
     """All violations of a POST body; an empty list means Procountor would store it."""
     if not isinstance(body, dict):
         return [Violation(None, "Request body must be a JSON object (LedgerReceipt)")]
@@ -322,7 +328,7 @@ def validate_receipt(company: Company, body: Any, create_reconciliation: bool = 
     vat_processing = body.get("vatProcessing")
     if isinstance(vat_processing, str) and vat_processing not in ("", "FINLAND"):
         out.append(Violation("vatProcessing", "Foreign VAT processing is not enabled"))
-    out.extend(check_receipt_date(company, body.get("receiptDate")))
+    out.extend(check_receipt_date(company, body.get("receiptDate"), accept_pending))
     vat_type = body.get("vatType")
     if vat_type is None or vat_type == "":
         out.append(blank("vatType"))

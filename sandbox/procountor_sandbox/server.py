@@ -248,6 +248,7 @@ class Sandbox:
         return self.config.redirect_uri
 
     def describe(self) -> str:
+        c = self.config
         lines = [
             "Procountor sandbox",
             f"  base URL      {self.base_url if self._port is not None else '(not started)'}",
@@ -256,6 +257,8 @@ class Sandbox:
             f"  client id     {self.client_id}",
             f"  client secret {self.client_secret}",
             f"  redirect URI  {self.redirect_uri}",
+            f"  switches      token_error_shape={c.token_error_shape} rotate_refresh_tokens={c.rotate_refresh_tokens} "
+            f"keep_invoice_notes={c.keep_invoice_notes} pending_periods={c.pending_periods}",
             "  demo users:",
         ]
         with self._state.lock:

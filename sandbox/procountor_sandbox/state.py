@@ -7,7 +7,6 @@ winner.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import hmac
 import itertools
@@ -21,6 +20,7 @@ from typing import Any
 
 from .config import SandboxConfig
 from .models import JOURNAL_RIGHTS, PERIOD_STATUSES, Company, User
+from .receipt_view import full_view
 from .seed import build_companies, build_users
 
 TWO_PLACES = Decimal("0.01")
@@ -256,4 +256,4 @@ class SandboxState:
     def receipts(self, company_id: int) -> list[dict[str, Any]]:
         with self.lock:
             company = self.company(company_id)
-            return [copy.deepcopy(r) for _, r in sorted(company.receipts.items())]
+            return [full_view(r) for _, r in sorted(company.receipts.items())]

@@ -86,6 +86,8 @@ def test_context_manager_and_describe() -> None:
             "10002",
             "Järvi Leipomo Oy",
             "Kuusi Consulting Oy",
+            "token_error_shape=rfc",
+            "pending_periods=refuse",
         ):
             assert needle in text
 
