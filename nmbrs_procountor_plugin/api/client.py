@@ -248,11 +248,18 @@ class ProcountorClient:
         *,
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        json_text: str | None = None,
     ) -> Any:
-        """Send one call (refreshing the token once on 401) and return the parsed JSON answer."""
-        if method == "GET" and json_body is not None:
+        """Send one call (refreshing the token once on 401) and return the parsed JSON answer.
+
+        ``json_text`` is a body already written by ``exact_json.dumps`` (a receipt is written once,
+        while planning); ``json_body`` is written here. At most one of them.
+        """
+        if json_body is not None and json_text is not None:
+            raise ValueError("give json_body or json_text, not both")
+        if method == "GET" and (json_body is not None or json_text is not None):
             raise ValueError("GET requests must not carry a body (Procountor answers 403)")
-        body = None if json_body is None else exact_json.dumps(json_body)
+        body = json_text if json_body is None else exact_json.dumps(json_body)
         token = self._tokens.access_token()
         response = self._send(method, path, token, params, body)
         if response.status_code == 401:
@@ -358,7 +365,10 @@ class ProcountorClient:
             receipts.extend(answer if isinstance(answer, list) else [answer])
         return receipts
 
-    def create_ledger_receipt(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def create_ledger_receipt(self, payload: Mapping[str, Any] | str) -> dict[str, Any]:
+        """Create a receipt from its payload, or from its JSON text as planning wrote it."""
+        if isinstance(payload, str):
+            return dict(self.request("POST", "/ledgerreceipts", json_text=payload))
         return dict(self.request("POST", "/ledgerreceipts", json_body=payload))
 
     def approve_ledger_receipt(self, receipt_id: int | str) -> None:

@@ -90,11 +90,21 @@ class IssuedToken:
 class TokenEndpoint:
     """Procountor's ``/api/oauth/token`` through authlib, with Procountor's transport rules."""
 
-    def __init__(self, config: ProviderConfig, urls: Endpoints, *, pacer: Pacer, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        config: ProviderConfig,
+        urls: Endpoints,
+        *,
+        pacer: Pacer,
+        clock: Clock = time.time,
+        http: requests.Session | None = None,
+    ) -> None:
+        """``http``: the API client's session, whose kept-alive connections token calls then use too."""
         self._config = config
         self._urls = urls
         self._pacer = pacer
         self._clock = clock
+        self._http = http
 
     def __repr__(self) -> str:
         return f"TokenEndpoint(url={self._urls.token!r}, client_id={self._config.client_id!r})"
@@ -118,6 +128,14 @@ class TokenEndpoint:
         # Both refusal shapes are read before authlib parses the answer (see token_answers.py).
         session.register_compliance_hook("access_token_response", check_answer)
         session.register_compliance_hook("refresh_token_response", check_answer)
+        if self._http is not None:
+            # The API session's adapters hold its connection pools: a refresh in the middle of an
+            # export goes over a connection that is already open, instead of a new TCP (and TLS)
+            # handshake, and the session's retry policy (same rules for POST, waiting on the same
+            # pacer) applies.
+            for prefix, shared in self._http.adapters.items():
+                session.mount(prefix, shared)
+            return session
         # POSTs are retried only on 429 or when the connection never opened (see client.py);
         # the token endpoint counts against the client's limit, so retries wait on the pacer too.
         adapter = HTTPAdapter(max_retries=retry_policy(2, self._pacer))
@@ -218,7 +236,8 @@ class TokenEndpoint:
                 "token endpoint: answer is not JSON", uncertain=True, reason="bad_answer", call=OAUTH_CALL
             )
         finally:
-            session.close()
+            if self._http is None:  # closing would close the API session's pools too
+                session.close()
         if failure is not None:
             raise failure
         return self._issued(token)

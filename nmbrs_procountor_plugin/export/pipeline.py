@@ -44,7 +44,7 @@ from nmbrs_procountor_plugin.export.planning import (
     periods_of,
     receipt_date,
 )
-from nmbrs_procountor_plugin.export.preflight import run_preflight
+from nmbrs_procountor_plugin.export.preflight import explain_refusal, run_preflight
 from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.export.resend import Booked, find_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
@@ -214,7 +214,7 @@ def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
         if attempt:
             time.sleep(RETRY_PAUSE_SECONDS * attempt)
         try:
-            return client.create_ledger_receipt(draft.payload)
+            return client.create_ledger_receipt(draft.json_body())
         except ProcountorUnavailable as lost:
             last = lost
             if not lost.uncertain:
@@ -283,7 +283,7 @@ def _send(
         try:
             receipt = _post(client, draft)
         except ProcountorError as error:
-            problems.extend(problems_for(error, draft, locale, username))
+            problems.extend(explain_refusal(client, error, draft, locale, username))
             return _result(sorted(sent, key=lambda s: s.period), problems, new)
         except ProblemError as failed:  # the authorization ended halfway
             problems.extend(failed.problems)
@@ -343,4 +343,5 @@ def export(
         except ProblemError as failed:
             return ExportResult("failed", (), (*problems, *failed.problems))
         except ProcountorError as error:
-            return ExportResult("failed", (), (*problems, *problems_for(error, None, actor.locale, account.username)))
+            refusal = explain_refusal(prepared.client, error, None, actor.locale, account.username)
+            return ExportResult("failed", (), (*problems, *refusal))

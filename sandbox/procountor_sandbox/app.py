@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
+CONNECTION_KEY = "procountor_sandbox.connection"
+"""The WSGI environ key where the server puts the number of the request's TCP connection."""
 TOKEN_PATHS = ("/api/oauth/token", "/api/oauth/token/")
 # The API is served at /api and at the versioned paths of Procountor's release notes
 # (/latest, /supported, /vYYMM; docs/sandbox.md). The token endpoint is only at /api.
@@ -79,6 +81,7 @@ class SandboxApp:
                     status,
                     started,
                     client[0],
+                    int(environ.get(CONNECTION_KEY, 0)),
                 )
             )
 

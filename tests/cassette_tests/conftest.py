@@ -26,6 +26,7 @@ import pytest
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
+from nmbrs_procountor_plugin.api import parallel
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from tests.cassette_tests import support
 from tests.cassette_tests.support import SESSION, Origin, unrecorded
@@ -200,6 +201,12 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
 def allowed_hosts() -> list[str] | None:
     """Replay: a pattern no host matches, so even loopback is refused (no server may be needed)."""
     return None if RECORDING else [r"(?!)"]
+
+
+@pytest.fixture(autouse=True)
+def _reads_one_after_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """vcrpy is not thread-safe (kevin1024/vcrpy#849): pre-flight reads go out one by one on tape."""
+    monkeypatch.setattr(parallel, "max_parallel", 1)
 
 
 @pytest.fixture(autouse=True)
