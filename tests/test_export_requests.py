@@ -115,7 +115,7 @@ def test_a_missing_right_is_reported_from_the_first_post_before_anything_is_writ
     assert result.status == "failed"
     assert result.receipts == ()
     assert [p for p in result.problems if p.code.startswith("procountor.rights.")] == [shown]
-    assert "VIEWING_RIGHTS" in shown.message
+    assert "(right: viewing rights)" in shown.message  # the level in words, not Procountor's enum
     assert sandbox.receipts(COMPANY_1) == []
     # the rights were read after the refused POST, to word it, not before
     order = [f"{r.method} {r.path} {r.status}" for r in sandbox.request_log]

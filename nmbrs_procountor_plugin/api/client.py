@@ -207,19 +207,36 @@ class ProcountorClient:
                 timeout=self._timeout,
             )
         except requests.exceptions.ConnectTimeout as exc:
-            raise ProcountorUnavailable(f"{method} {path}: could not connect in time", uncertain=False) from exc
+            raise ProcountorUnavailable(
+                f"{method} {path}: could not connect in time",
+                uncertain=False,
+                reason="connect",
+                call=f"{method} {path}",
+            ) from exc
         except requests.exceptions.Timeout as exc:
             raise ProcountorUnavailable(
-                f"{method} {path}: no answer in time", uncertain=method != "GET", still_running=method != "GET"
+                f"{method} {path}: no answer in time",
+                uncertain=method != "GET",
+                still_running=method != "GET",
+                reason="timeout",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.ConnectionError as exc:
             # A refused connection means nothing was sent; a reset or a drop may come after the
             # request was processed, so a write must be looked up before it is sent again.
             raise ProcountorUnavailable(
-                f"{method} {path}: connection failed", uncertain=method != "GET" and not _never_sent(exc)
+                f"{method} {path}: connection failed",
+                uncertain=method != "GET" and not _never_sent(exc),
+                reason="connection",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.RetryError as exc:
-            raise ProcountorUnavailable(f"{method} {path}: gave up after retries", uncertain=method != "GET") from exc
+            raise ProcountorUnavailable(
+                f"{method} {path}: gave up after retries",
+                uncertain=method != "GET",
+                reason="retries",
+                call=f"{method} {path}",
+            ) from exc
         if response.status_code == 429:  # the retries ran out: still, every worker must hold back
             self._pacer.refused(retry_after(response))
         return response
@@ -274,7 +291,12 @@ class ProcountorClient:
         if status == 429:
             raise ProcountorRateLimited(status, errors, excerpt)
         if status >= 500:
-            raise ProcountorUnavailable(f"{method} {path}: HTTP {status} {excerpt}".strip(), uncertain=method != "GET")
+            raise ProcountorUnavailable(
+                f"{method} {path}: HTTP {status} {excerpt}".strip(),
+                uncertain=method != "GET",
+                reason="server",
+                call=f"{method} {path} HTTP {status}",
+            )
         raise ProcountorApiError(status, errors, excerpt)
 
     # ------------------------------------------------------------------ endpoints

@@ -80,7 +80,7 @@ def endpoints(config: ProviderConfig, locale: str | None = None) -> Endpoints:
                 problem(
                     "procountor.config.invalid",
                     locale,
-                    detail="the redirect URI must not have a query string",
+                    reason="redirect_uri_query",
                     field="redirect_uri",
                 )
             ]

@@ -49,8 +49,6 @@ from nmbrs_procountor_plugin.messages import problem
 AMOUNT_LIMIT: Final = Decimal(10) ** 13
 """Amounts must be strictly smaller than this in absolute value."""
 
-LISTED_LINES: Final = 20
-"""How many line numbers an info problem lists before it only counts the rest."""
 
 REFERENCE_MISSING: Final = "procountor.journal.reference_missing"
 REFERENCE_TOO_LONG: Final = "procountor.journal.reference_too_long"
@@ -194,16 +192,9 @@ def _as_data(line: JournalLine) -> dict[str, Any]:
 # --------------------------------------------------------------------------- problems
 
 
-def _amount_text(amount: Decimal) -> str:
-    return format(amount, "f")
-
-
-def line_list(indexes: Iterable[int]) -> str:
-    """Human line numbers ``3, 7, 12``; beyond :data:`LISTED_LINES` only a count (``… (+40)``)."""
-    numbers = [str(i + 1) for i in indexes]
-    if len(numbers) <= LISTED_LINES:
-        return ", ".join(numbers)
-    return ", ".join(numbers[:LISTED_LINES]) + f", … (+{len(numbers) - LISTED_LINES})"
+def line_numbers(indexes: Iterable[int]) -> tuple[int, ...]:
+    """Human line numbers (the first line is 1); the message lists them in the admin's language."""
+    return tuple(i + 1 for i in indexes)
 
 
 def _messages(value: object) -> list[str]:
@@ -216,24 +207,17 @@ def _messages(value: object) -> list[str]:
 
 def _line_problem(journal: Journal, index: int, name: str, message: str, locale: str | None) -> Problem:
     value = journal.lines[index]
-    line, amount, field = index + 1, _amount_text(value.amount), f"lines[{index}].{name}"
+    line, amount, field = index + 1, value.amount, f"lines[{index}].{name}"
     if message == PERIOD_AFTER_RUN:
         return problem(
-            message,
-            locale,
-            field=field,
-            line=line,
-            amount=amount,
-            period=str(value.period),
-            run_period=str(journal.period),
+            message, locale, field=field, line=line, amount=amount, period=value.period, run_period=journal.period
         )
     if message == AMOUNT_TOO_LARGE:
-        return problem(
-            message, locale, field=field, line=line, amount=amount, limit=f"{AMOUNT_LIMIT:,f}".replace(",", " ")
-        )
+        return problem(message, locale, field=field, line=line, amount=amount, limit=AMOUNT_LIMIT)
     if message in _LINE_CODES:
         return problem(message, locale, field=field, line=line, amount=amount)
-    return problem(LINE_INVALID, locale, field=field, line=line, amount=amount, name=name, detail=message)
+    # A rule without a code of its own: the field is named, marshmallow's English text is not shown.
+    return problem(LINE_INVALID, locale, field=field, line=line, field_name=name)
 
 
 def _header_problems(journal: Journal, locale: str | None) -> list[Problem]:
@@ -335,8 +319,8 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
                 BOOKING_DATE_OUTSIDE_PERIOD,
                 locale,
                 field="booking_date",
-                date=journal.booking_date.isoformat(),
-                period=str(journal.period),
+                date=journal.booking_date,
+                period=journal.period,
             )
         )
 
@@ -369,9 +353,9 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
     if not bookable:
         problems.append(problem(EMPTY, locale, field="lines"))
     if zero:
-        problems.append(problem(ZERO_LINES_SKIPPED, locale, field="lines", count=len(zero), lines=line_list(zero)))
+        problems.append(problem(ZERO_LINES_SKIPPED, locale, field="lines", count=len(zero), lines=line_numbers(zero)))
     if adjusted:
         problems.append(
-            problem(TEXT_ADJUSTED, locale, field="lines", lines=line_list(adjusted), limit=DESCRIPTION_LIMIT)
+            problem(TEXT_ADJUSTED, locale, field="lines", lines=line_numbers(adjusted), limit=DESCRIPTION_LIMIT)
         )
     return JournalCheck(lines=tuple(good), problems=tuple(problems))

@@ -45,7 +45,7 @@ from nmbrs_procountor_plugin.export.planning import (
     receipt_date,
 )
 from nmbrs_procountor_plugin.export.preflight import explain_refusal, run_preflight
-from nmbrs_procountor_plugin.export.refusals import problems_for
+from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.export.resend import Booked, find_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
@@ -169,7 +169,7 @@ def _booked_problems(
                 code,
                 locale,
                 field=f"receipts[{draft.period}]",
-                period=str(draft.period),
+                period=draft.period,
                 id=str(there.receipt["id"]),
                 number=str(there.receipt.get("receiptNumber")),
             )
@@ -241,9 +241,9 @@ def _approve(client: ProcountorClient, sent: SentReceipt, locale: str | None) ->
             problem(
                 "procountor.export.approve_failed",
                 locale,
-                period=str(sent.period),
+                period=sent.period,
                 id=sent.external_id,
-                detail=str(refused),
+                detail=support_code(refused),
                 field=f"receipts[{sent.period}]",
             )
         ]
@@ -293,7 +293,7 @@ def _send(
                 problem(
                     "procountor.export.outcome_unknown",
                     locale,
-                    period=str(draft.period),
+                    period=draft.period,
                     field=f"receipts[{draft.period}]",
                 )
             )

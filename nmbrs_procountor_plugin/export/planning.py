@@ -223,10 +223,10 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
                     UNBALANCED,
                     locale,
                     field="lines",
-                    period=str(period),
-                    debit=format(_cents(debit), "f"),
-                    credit=format(_cents(credit), "f"),
-                    difference=format(_cents(difference), "f"),
+                    period=period,
+                    debit=_cents(debit),
+                    credit=_cents(credit),
+                    difference=_cents(difference),
                 )
             )
     return tuple(problems)

@@ -26,9 +26,10 @@ from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraf
 from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.mapping.dimensions import Dimension, closest_name, find_dimension, parse_dimensions
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import kind_word
 
 KINDS: Final = ("cost_center", "cost_unit")
+_RIGHT_LEVELS: Final = frozenset({"VIEWING_RIGHTS", "NO_ACCESS", "NOT_ENABLED"})
+"""Procountor's levels below ALL_RIGHTS (``GET /users/rights``) that the messages name; others are "unknown"."""
 ITEM_WILL_BE_CREATED: Final = "procountor.dimension.item_will_be_created"
 PLACEHOLDER_ITEM_ID: Final = 0  # preview only: an item the export will create first
 
@@ -82,8 +83,9 @@ def _blocking(problems: Iterable[Problem]) -> bool:
     return any(p.blocking for p in problems)
 
 
-def _line_numbers(indexes: Iterable[int]) -> str:
-    return ", ".join(str(i + 1) for i in sorted(set(indexes)))
+def _line_numbers(indexes: Iterable[int]) -> tuple[int, ...]:
+    """Human line numbers (the first line is 1), each once, in order."""
+    return tuple(i + 1 for i in sorted(set(indexes)))
 
 
 def check_rights(rights: Mapping[str, Any], locale: str | None) -> list[Problem]:
@@ -91,7 +93,8 @@ def check_rights(rights: Mapping[str, Any], locale: str | None) -> list[Problem]
     level = str(accounting.get("journalReceipts") or "NO_ACCESS")
     if level == "ALL_RIGHTS":
         return []
-    return [problem("procountor.rights.journal_receipts", locale, level=level, field="procountor.user")]
+    shown = level if level in _RIGHT_LEVELS else "UNKNOWN"
+    return [problem("procountor.rights.journal_receipts", locale, level=shown, field="procountor.user")]
 
 
 def check_accounts(
@@ -136,7 +139,7 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
                 problem(
                     "procountor.period.no_fiscal_year",
                     locale,
-                    date=day.isoformat(),
+                    date=day,
                     field=f"receipts[{day.isoformat()}].receiptDate",
                 )
             )
@@ -148,9 +151,9 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
                 problem(
                     "procountor.period.closed",
                     locale,
-                    date=day.isoformat(),
-                    start=start.isoformat(),
-                    end=end.isoformat(),
+                    date=day,
+                    start=start,
+                    end=end,
                     field=f"receipts[{day.isoformat()}].receiptDate",
                 )
             )
@@ -203,7 +206,7 @@ def resolve_dimension_items(
                     locale,
                     name=dimension_mapping.description,
                     closest=closest_name(dimensions, dimension_mapping.description) or "-",
-                    existing=", ".join(d.name for d in dimensions) or "-",
+                    existing=tuple(d.name for d in dimensions) or ("-",),
                     field=f"dimensions.{kind}",
                 )
             )
@@ -214,8 +217,8 @@ def resolve_dimension_items(
                 problem(
                     "procountor.mapping.dimension_used_twice",
                     locale,
-                    kind=kind_word(kind, locale),
-                    other_kind=kind_word(claimed[dimension.id], locale),
+                    kind=kind,
+                    other_kind=claimed[dimension.id],
                     dimension=dimension.name,
                     field=f"dimensions.{kind}",
                 )

@@ -47,7 +47,6 @@ from nmbrs_procountor_plugin.mapping.dimensions import (
 )
 from nmbrs_procountor_plugin.mapping.vat import vat_setting_problems
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import kind_word
 from nmbrs_procountor_plugin.provider import AccountSettings
 from nmbrs_procountor_plugin.rights import require_read
 
@@ -78,7 +77,7 @@ def _administration(raw: Mapping[str, Any], locale: str | None) -> Administratio
     """Read ``GET /company``: id, name and the business id (``businessIdentifier.code``)."""
     company_id = raw.get("id")
     if company_id is None or not str(company_id).strip():
-        raise ProblemError([problem("procountor.unexpected_response", locale, detail="GET /company: no company id")])
+        raise ProblemError([problem("procountor.unexpected_response", locale, detail="GET /company: id")])
     identifier = raw.get("businessIdentifier")
     business_id = identifier.get("code") if isinstance(identifier, Mapping) else None
     return Administration(
@@ -154,7 +153,7 @@ def one_per_account(
             locale,
             field="company_id",
             username=account.username,
-            mapped_company=", ".join(others),
+            mapped_company=others,
             company_id=mapping.company_id,
         )
     ]
@@ -204,7 +203,7 @@ def check_descriptions(
             "procountor.mapping.dimension_description_missing",
             locale,
             field=DIMENSION_FIELDS[kind],
-            kind=kind_word(kind, locale),
+            kind=kind,
         )
     return problems, wanted
 
@@ -230,8 +229,8 @@ def _used_twice(kind: DimensionKind, earlier_kind: DimensionKind, dimension: str
         "procountor.mapping.dimension_used_twice",
         locale,
         field=DIMENSION_FIELDS[kind],
-        kind=kind_word(kind, locale),
-        other_kind=kind_word(earlier_kind, locale),
+        kind=kind,
+        other_kind=earlier_kind,
         dimension=dimension,
     )
 
@@ -263,7 +262,7 @@ def match_dimension_names(
     """
     mapped: list[MappedKind] = []
     problems: dict[str, Problem] = {}
-    names = ", ".join(f"'{d.name}'" for d in dimensions)
+    names = tuple(f"'{d.name}'" for d in dimensions)
     lookups = [(item, find_dimension(dimensions, item.description)) for item in wanted]
     missing = same_description([item for item, found in lookups if found is None], locale)
     for item, found in lookups:
@@ -284,7 +283,7 @@ def match_dimension_names(
                 "procountor.mapping.no_dimensions",
                 locale,
                 field=DIMENSION_FIELDS[item.kind],
-                kind=kind_word(item.kind, locale),
+                kind=item.kind,
                 description=shown,
                 company_name=company_name,
             )
@@ -293,7 +292,7 @@ def match_dimension_names(
                 "procountor.mapping.dimension_not_found",
                 locale,
                 field=DIMENSION_FIELDS[item.kind],
-                kind=kind_word(item.kind, locale),
+                kind=item.kind,
                 description=shown,
                 names=names,
                 closest=closest,

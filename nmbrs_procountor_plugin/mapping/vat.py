@@ -22,7 +22,6 @@ from nmbrs_procountor_plugin.api.connection import open_client
 from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorForbidden
 from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import vat_receipts_word
 from nmbrs_procountor_plugin.provider import AccountSettings
 
 log = logging.getLogger(__name__)
@@ -65,9 +64,9 @@ def vat_setting_problems(
             "procountor.mapping.vat_status_not_enabled",
             locale,
             field="vat_status",
-            vat_status=settings.vat_status,
-            vat_receipts=vat_receipts_word(settings.vat_type, locale),
-            enabled=", ".join(str(s) for s in enabled) or "-",
+            vat_status=str(settings.vat_status),
+            vat_receipts=settings.vat_type,
+            enabled=tuple(str(s) for s in enabled) or ("-",),
             company_name=company_name,
             username=account.username,
         )
