@@ -124,7 +124,9 @@ class AccountSettings:
             return defaults[key] if found is None else found
 
         def refuse(key: str, bad: object) -> ProblemError:
-            return ProblemError([problem(f"procountor.settings.{key}", locale, field=f"settings.{key}", value=bad)])
+            return ProblemError(
+                [problem(f"procountor.settings.{key}", locale, field=f"settings.{key}", value=str(bad))]
+            )
 
         method = value("authorization_method")
         if method not in (METHOD_LOGIN, METHOD_API_KEY):

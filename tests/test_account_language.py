@@ -25,9 +25,13 @@ STATE_CODES = {
 
 
 def expected(code: str, language: str, account: IntegrationAccount) -> str:
-    found = problem(
-        code, language, username=account.username, company_name="Järvi Leipomo Oy", company_id=str(COMPANY_1)
-    )
+    # Only the authorized text names the company; an entry refuses parameters it does not declare.
+    if code == "procountor.auth.authorized":
+        found = problem(
+            code, language, username=account.username, company_name="Järvi Leipomo Oy", company_id=str(COMPANY_1)
+        )
+    else:
+        found = problem(code, language, username=account.username)
     return f"{found.message} {found.hint}"
 
 

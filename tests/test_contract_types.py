@@ -21,6 +21,7 @@ from nmbrs_hookspecs.types import (
     Period,
     Problem,
     ProviderConfig,
+    RightLevel,
     SettingField,
     StoredCredentials,
     TemplateRight,
@@ -79,13 +80,13 @@ def test_template_right_refuses_bad_key(key: str) -> None:
 
 def test_template_right_default_must_be_a_level() -> None:
     with pytest.raises(ValueError, match=r"TemplateRight\.default='admin'"):
-        TemplateRight(key="procountor", label="Procountor", default="admin")
+        TemplateRight(key="procountor", label="Procountor", default="admin")  # type: ignore[arg-type]  # the type forbids it; the run-time check is under test
 
 
 def test_actor_refuses_unknown_level_and_freezes_rights() -> None:
     with pytest.raises(ValueError, match=r"Actor\.rights\['procountor'\]='owner'"):
-        Actor("u1", {"procountor": "owner"})
-    rights = {"procountor": "read"}
+        Actor("u1", {"procountor": "owner"})  # type: ignore[dict-item]  # forbidden by the type, checked at run time
+    rights: dict[str, RightLevel] = {"procountor": "read"}
     actor = Actor("u1", rights)
     rights["procountor"] = "write"
     assert actor.level("procountor") == "read"
@@ -97,14 +98,14 @@ def test_actor_refuses_unknown_level_and_freezes_rights() -> None:
 @pytest.mark.parametrize("state", ["connected", "", "AUTHORIZED"])
 def test_account_status_refuses_unknown_state(state: str) -> None:
     with pytest.raises(ValueError, match=r"AccountStatus\.state="):
-        AccountStatus(state)
+        AccountStatus(state)  # type: ignore[arg-type]  # the type forbids it; the run-time check is under test
 
 
 def test_setting_field_choice_default_must_be_a_choice() -> None:
     with pytest.raises(ValueError, match=r"SettingField\.default='x'"):
         SettingField("method", "Method", kind="choice", choices=("a", "b"), default="x")
     with pytest.raises(ValueError, match=r"SettingField\.kind='password'"):
-        SettingField("pw", "Password", kind="password")
+        SettingField("pw", "Password", kind="password")  # type: ignore[arg-type]  # the type forbids it; the run-time check is under test
 
 
 def test_provider_refuses_duplicate_setting_keys() -> None:
@@ -128,7 +129,7 @@ def test_host_company_checks_cost_center_pairs() -> None:
 
 def test_dimension_mapping_kind_and_mapping_uniqueness() -> None:
     with pytest.raises(ValueError, match=r"DimensionMapping\.kind='department'"):
-        DimensionMapping("department", True, "X")
+        DimensionMapping("department", True, "X")  # type: ignore[arg-type]  # the type forbids it; the run-time check is under test
     twice = (DimensionMapping("cost_center", True, "A"), DimensionMapping("cost_center", False, "B"))
     with pytest.raises(ValueError, match="kind listed twice"):
         AdministrationMapping("a1", "c1", "10001", twice)
@@ -142,7 +143,7 @@ def test_problem_code_shape() -> None:
 
 def test_export_result_status_and_problems_agree() -> None:
     with pytest.raises(ValueError, match=r"ExportResult\.status='done'"):
-        ExportResult("done")
+        ExportResult("done")  # type: ignore[arg-type]  # the type forbids it; the run-time check is under test
     with pytest.raises(ValueError, match="needs a problem"):
         ExportResult("failed")
     with pytest.raises(ValueError, match="cannot carry blocking problems"):

@@ -108,33 +108,3 @@ def test_console_script_help_explains_the_commands() -> None:
     ).stdout
     assert "--db" in shown
     assert "--json" in shown
-
-
-@pytest.mark.slow
-def test_sandbox_command_serves_procountor_until_stopped() -> None:
-    import re
-    import signal
-
-    import requests
-
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "nmbrs_procountor_devtools.cli", "sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        base = None
-        for _ in range(20):
-            line = proc.stdout.readline()
-            found = re.search(r"base URL\s+(http://127\.0\.0\.1:\d+)", line)
-            if found:
-                base = found.group(1)
-                break
-        assert base, "the sandbox command did not print its base URL"
-        assert requests.get(f"{base}/api/company", timeout=5).status_code == 401  # a token is required
-        assert "demo.admin" in "".join(proc.stdout.readline() for _ in range(8))
-    finally:
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0

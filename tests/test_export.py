@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from nmbrs_hookspecs.booking import SentState
+from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import (
     Actor,
@@ -73,7 +74,7 @@ def one_period_journal(*lines: tuple[str, str, str | None], period: Period | Non
     )
 
 
-# ------------------------------------------------------------------ the seed's example
+# ------------------------------------------------------------------ the help article's example (docs/product.md §4)
 
 
 def test_hook_nmbrs_journal_export_books_june_with_corrections_in_six_periods(
@@ -293,7 +294,7 @@ def test_changed_journal_after_sending_asks_to_invalidate_first(
     result = send(host, admin, mapped, changed)
     assert result.status == "blocked"
     [problem] = [p for p in result.problems if p.code == "procountor.export.changed_after_send"]
-    assert f"{YEAR}-06" in problem.message
+    assert problem.message.startswith(f"The journal for June {YEAR} was already booked in Procountor (receipt")
     assert "Invalidate" in (problem.hint or "")
     assert len(result.receipts) == 5  # the unchanged booked periods, left alone
     assert not posts(sandbox)
@@ -394,7 +395,14 @@ def test_a_procountor_field_error_points_back_to_the_journal_line(
     # VAT status 3 is enabled for sales only: Procountor refuses it on a PURCHASE receipt.
     account = host.create_account(admin, "procountor", "vat-3", {"vat_status": 3})
     store_tokens(host, sandbox, account)
-    host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
+    mapping = AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims())
+    # The mapping check reads GET /vats/default and refuses it up front...
+    with pytest.raises(ProblemError) as refused:
+        host.save_mapping(admin, mapping, COMPANY)
+    assert "procountor.mapping.vat_status_not_enabled" in refused.value.codes
+    # ...but VAT defaults can change in Procountor after a mapping was checked: the export, which
+    # does not ask again, still turns Procountor's refusal into a problem on the field.
+    host.mappings.save(mapping)
     journal = one_period_journal(("5000", "10.00", None), ("2939", "-10.00", None))
     result = send(host, admin, account, journal)
     assert result.status == "failed"
@@ -519,9 +527,11 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     store_tokens(host, sandbox, account)
     host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()), COMPANY)
     broken = replace(account, settings={"vat_status": "twelve"})
+    mapping = host.mapping_for(account.id, COMPANY.id)
+    assert mapping is not None
     result = procountor_plugin.nmbrs_journal_export(
         account=broken,
-        mapping=host.mapping_for(account.id, COMPANY.id),
+        mapping=mapping,
         company=COMPANY,
         journal=june_run(YEAR),
         actor=admin,
@@ -532,7 +542,7 @@ def test_a_broken_account_setting_is_a_problem_not_a_crash(host: ReferenceHost, 
     [bad] = result.problems
     assert bad.code == "procountor.settings.vat_status"
     assert bad.field == "settings.vat_status"
-    assert "'twelve'" in bad.message
+    assert bad.message == "The account's VAT status 'twelve' is not a VAT status code."
 
 
 def test_preview_of_a_sent_journal_says_what_a_send_would_skip(

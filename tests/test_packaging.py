@@ -22,6 +22,7 @@ RUNTIME_IMPORTS = {
     "authlib": "authlib",
     "marshmallow": "marshmallow",
     "simplejson": "simplejson",
+    "babel": "babel",
     "nmbrs-hookspecs": "nmbrs_hookspecs",
 }
 

@@ -1,4 +1,4 @@
-"""Receipts from a journal: one per period (the seed's corrections), exact amounts, dimensions, fingerprints."""
+"""Receipts from a journal: one per period (the help article's corrections), exact amounts, dimensions, fingerprints."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def journal(*lines: JournalLine, reference: str = REFERENCE, run_id: str = "run-
 
 
 def seed_journal() -> Journal:
-    """The seed's example: a normal June run with corrections over January to May."""
+    """The help article's example (docs/product.md §4): a normal June run with corrections over January to May."""
     corrections = []
     for month in range(1, 6):
         period = Period(2026, month)
@@ -238,12 +238,12 @@ def test_unbalanced_period_is_named_with_its_difference() -> None:
     problems = check_balance(j, check.lines, "en")
     assert [p.code for p in problems] == ["procountor.journal.unbalanced"] * 2
     january, march = problems
-    assert "2026-01" in january.message
-    assert "-1.00" in january.message
-    assert "2026-03" in march.message
-    assert "0.01" in march.message
-    assert "40.00" in march.message
-    assert "39.99" in march.message
+    assert january.message == (
+        "The lines booked in period January 2026 do not balance: debit 5.00 and credit 6.00 differ by -1.00."
+    )
+    assert march.message == (
+        "The lines booked in period March 2026 do not balance: debit 40.00 and credit 39.99 differ by 0.01."
+    )
     assert all(p.blocking for p in problems)
 
 

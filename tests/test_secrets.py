@@ -70,12 +70,16 @@ def test_secret_hides_its_value_everywhere_but_reveal() -> None:
     with pytest.raises(TypeError):
         __import__("json").dumps({"api_key": secret})  # a host cannot store it in the clear by accident
     with pytest.raises(AttributeError):
-        secret._value = "changed"  # type: ignore[misc]
+        secret._value = "changed"
 
 
 def test_integration_account_wraps_its_declared_secret_settings() -> None:
     account = IntegrationAccount(
-        "a1", "procountor", "m2m", {"api_key": "k-0123456789abcdef", "vat_status": 12}, secret_keys={"api_key"}
+        "a1",
+        "procountor",
+        "m2m",
+        {"api_key": "k-0123456789abcdef", "vat_status": 12},
+        secret_keys=frozenset({"api_key"}),
     )
     assert isinstance(account.settings["api_key"], Secret)
     assert account.settings["vat_status"] == 12  # the others stay as they are
@@ -84,7 +88,7 @@ def test_integration_account_wraps_its_declared_secret_settings() -> None:
         assert "vat_status" in text
     assert AccountSettings.of(account).api_key == Secret("k-0123456789abcdef")
     with pytest.raises(TypeError, match=r"settings\['api_key'\]: a secret setting must be a str") as wrong:
-        IntegrationAccount("a1", "procountor", "m2m", {"api_key": 1234567890}, secret_keys={"api_key"})
+        IntegrationAccount("a1", "procountor", "m2m", {"api_key": 1234567890}, secret_keys=frozenset({"api_key"}))
     assert "1234567890" not in str(wrong.value)
 
 

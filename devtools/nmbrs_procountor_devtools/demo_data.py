@@ -1,4 +1,7 @@
-"""The demo's payroll company and its June run with corrections for January to May (the seed's example)."""
+"""The demo's payroll company and its June run with corrections for January to May.
+
+The help article's example (docs/product.md §4).
+"""
 
 from __future__ import annotations
 

@@ -613,6 +613,9 @@ class ExportResult:
 # --------------------------------------------------------------------------- host configuration
 
 
+_API_PATH: Final = re.compile(r"(/[A-Za-z0-9._~-]+)+")
+
+
 @dataclass(frozen=True)
 class ProviderConfig:
     """The host's configuration of a provider's API client (issued by the provider).
@@ -621,8 +624,10 @@ class ProviderConfig:
     ``custom`` (e.g. the sandbox). ``requests_per_second`` is the provider's limit for this API
     client, counted over *every* worker and machine of the host together (the host's
     :class:`~nmbrs_hookspecs.protocols.RequestLimiter` enforces it); ``None`` means the limit
-    the provider documents for ``environment``, which the plugin knows. The secret never appears
-    in ``repr``.
+    the provider documents for ``environment``, which the plugin knows. ``api_path`` is the path
+    under the environment's host where its API lives (a provider may serve several, e.g.
+    versioned ones); it starts with ``/`` and has no trailing slash, query or fragment. The
+    secret never appears in ``repr``.
     """
 
     client_id: str
@@ -632,9 +637,17 @@ class ProviderConfig:
     base_url: str | None = None
     timeout_seconds: float = 30.0
     requests_per_second: float | None = None
+    api_path: str = "/api"
 
     def __post_init__(self) -> None:
         _require_text("ProviderConfig", "client_id", self.client_id)
+        if not isinstance(self.api_path, str) or not _API_PATH.fullmatch(self.api_path):
+            raise _fail(
+                "ProviderConfig",
+                "api_path",
+                self.api_path,
+                "must be a path like /api: a leading slash, no trailing slash, query or fragment",
+            )
         if not isinstance(self.client_secret, str) or not self.client_secret.strip():
             raise ValueError("ProviderConfig.client_secret: must be a non-empty string (value hidden)")
         _require_text("ProviderConfig", "redirect_uri", self.redirect_uri)

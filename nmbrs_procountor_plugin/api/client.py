@@ -220,19 +220,36 @@ class ProcountorClient:
                 timeout=self._timeout,
             )
         except requests.exceptions.ConnectTimeout as exc:
-            raise ProcountorUnavailable(f"{method} {path}: could not connect in time", uncertain=False) from exc
+            raise ProcountorUnavailable(
+                f"{method} {path}: could not connect in time",
+                uncertain=False,
+                reason="connect",
+                call=f"{method} {path}",
+            ) from exc
         except requests.exceptions.Timeout as exc:
             raise ProcountorUnavailable(
-                f"{method} {path}: no answer in time", uncertain=method != "GET", still_running=method != "GET"
+                f"{method} {path}: no answer in time",
+                uncertain=method != "GET",
+                still_running=method != "GET",
+                reason="timeout",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.ConnectionError as exc:
             # A refused connection means nothing was sent; a reset or a drop may come after the
             # request was processed, so a write must be looked up before it is sent again.
             raise ProcountorUnavailable(
-                f"{method} {path}: connection failed", uncertain=method != "GET" and not _never_sent(exc)
+                f"{method} {path}: connection failed",
+                uncertain=method != "GET" and not _never_sent(exc),
+                reason="connection",
+                call=f"{method} {path}",
             ) from exc
         except requests.exceptions.RetryError as exc:
-            raise ProcountorUnavailable(f"{method} {path}: gave up after retries", uncertain=method != "GET") from exc
+            raise ProcountorUnavailable(
+                f"{method} {path}: gave up after retries",
+                uncertain=method != "GET",
+                reason="retries",
+                call=f"{method} {path}",
+            ) from exc
         if response.status_code == 429:  # the retries ran out: still, every worker must hold back
             self._pacer.refused(retry_after(response))
         return response
@@ -245,19 +262,27 @@ class ProcountorClient:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         form: Multipart | None = None,
+        json_text: str | None = None,
     ) -> Any:
         """Send one call (refreshing the token once on 401) and return the parsed JSON answer.
 
-        The body is ``json_body`` written as exact JSON, or a ready multipart ``form``.
+        The body is ``json_body`` written here as exact JSON, ``json_text`` already written by
+        ``exact_json.dumps`` (a receipt is written once, while planning), or a ready multipart
+        ``form``. At most one of them.
         """
-        if method == "GET" and (json_body is not None or form is not None):
+        if sum(x is not None for x in (json_body, json_text, form)) > 1:
+            raise ValueError("give one of json_body, json_text or form")
+        if method == "GET" and (json_body is not None or json_text is not None or form is not None):
             raise ValueError("GET requests must not carry a body (Procountor answers 403)")
+        content_type = "application/json"
+        body: bytes | None = None
         if form is not None:
-            body: bytes | None = form.body
+            body = form.body
             content_type = form.content_type
-        else:
-            body = None if json_body is None else exact_json.dumps(json_body).encode("utf-8")
-            content_type = "application/json"
+        elif json_text is not None:
+            body = json_text.encode("utf-8")
+        elif json_body is not None:
+            body = exact_json.dumps(json_body).encode("utf-8")
         token = self._tokens.access_token()
         response = self._send(method, path, token, params, body, content_type)
         if response.status_code == 401:
@@ -289,11 +314,17 @@ class ProcountorClient:
         if status == 429:
             raise ProcountorRateLimited(status, errors, excerpt)
         if status >= 500:
-            # Only a summary (status, reason phrase, a short plain reason) reaches the admin.
-            reason = "; ".join(e.message for e in errors) if errors else summarise(response)
+            # Only a summary (status, reason phrase, a short plain reason) reaches the log; the
+            # admin reads the translated reason.
+            summary = "; ".join(e.message for e in errors) if errors else summarise(response)
             if errors:
-                reason = f"HTTP {status}: {plain_reason(reason)}"
-            raise ProcountorUnavailable(f"{method} {path}: {reason}", uncertain=method != "GET")
+                summary = f"HTTP {status}: {plain_reason(summary)}"
+            raise ProcountorUnavailable(
+                f"{method} {path}: {summary}",
+                uncertain=method != "GET",
+                reason="server",
+                call=f"{method} {path} HTTP {status}",
+            )
         raise ProcountorApiError(status, errors, excerpt)
 
     # ------------------------------------------------------------------ endpoints
@@ -321,6 +352,10 @@ class ProcountorClient:
                 json_body={"codeName": code_name, "description": description},
             )
         )
+
+    def vat_defaults(self) -> dict[str, Any]:
+        """``GET /vats/default``: the VAT percentages and statuses enabled for sales and purchase."""
+        return dict(self.request("GET", "/vats/default") or {})
 
     def fiscal_years(self) -> list[dict[str, Any]]:
         return list(self.request("GET", "/fiscalyears").get("fiscalYears") or [])
@@ -361,7 +396,10 @@ class ProcountorClient:
             receipts.extend(answer if isinstance(answer, list) else [answer])
         return receipts
 
-    def create_ledger_receipt(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def create_ledger_receipt(self, payload: Mapping[str, Any] | str) -> dict[str, Any]:
+        """Create a receipt from its payload, or from its JSON text as planning wrote it."""
+        if isinstance(payload, str):
+            return dict(self.request("POST", "/ledgerreceipts", json_text=payload))
         return dict(self.request("POST", "/ledgerreceipts", json_body=payload))
 
     def approve_ledger_receipt(self, receipt_id: int | str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.protocols import PluginHost
 from nmbrs_hookspecs.types import IntegrationAccount
-from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.client import ProcountorClient, new_http_session
 from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_REVOKED, TokenRecord
 from nmbrs_procountor_plugin.api.environment import endpoints
 from nmbrs_procountor_plugin.api.pacing import pacer_for
@@ -47,5 +47,7 @@ def open_client(account: IntegrationAccount, host: PluginHost, locale: str | Non
     urls = endpoints(config, locale)
     record = stored_record(account, host, locale)
     pacer = pacer_for(host, config, urls)
-    tokens = HostTokenSource(account, host, TokenEndpoint(config, urls, pacer=pacer), locale, record=record)
-    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, pacer=pacer)
+    http = new_http_session(pacer)  # one keep-alive pool for the API calls and the token calls
+    endpoint = TokenEndpoint(config, urls, pacer=pacer, http=http)
+    tokens = HostTokenSource(account, host, endpoint, locale, record=record)
+    return ProcountorClient(urls.api, tokens, timeout=config.timeout_seconds, session=http, pacer=pacer)

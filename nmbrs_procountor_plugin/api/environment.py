@@ -24,10 +24,13 @@ class Endpoints:
     """The URLs of one Procountor environment (login and logout sit at the host root)."""
 
     base_url: str
+    # Procountor serves its API at /api and at versioned paths (/latest, /supported, /vYYMM);
+    # the token endpoint stays at /api/oauth/token whichever is chosen (docs/procountor-api.md §1, §2).
+    api_path: str = "/api"
 
     @property
     def api(self) -> str:
-        return f"{self.base_url}/api"
+        return f"{self.base_url}{self.api_path}"
 
     @property
     def login(self) -> str:
@@ -77,9 +80,9 @@ def endpoints(config: ProviderConfig, locale: str | None = None) -> Endpoints:
                 problem(
                     "procountor.config.invalid",
                     locale,
-                    detail="the redirect URI must not have a query string",
+                    reason="redirect_uri_query",
                     field="redirect_uri",
                 )
             ]
         )
-    return Endpoints(base)
+    return Endpoints(base, config.api_path)

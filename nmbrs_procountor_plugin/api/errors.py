@@ -7,6 +7,10 @@ unparseable body: never a request header, token or credential.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+UnavailableReason = Literal["connect", "timeout", "connection", "retries", "server", "bad_answer", "limiter"]
+"""Why no usable answer came (the keys of the messages' ``unavailable_reason`` terms)."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,21 @@ class ProcountorUnavailable(ProcountorError):
     but whose answer was lost); the caller must look before sending it again.
     """
 
-    def __init__(self, detail: str, *, uncertain: bool, still_running: bool = False) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        uncertain: bool,
+        still_running: bool = False,
+        reason: UnavailableReason = "server",
+        call: str = "-",
+    ) -> None:
         self.detail = detail
         self.uncertain = uncertain
+        # For the admin's message: why (a key of the "unavailable_reason" terms) and which call
+        # (method and path, the HTTP status if any: never a header, body or credential).
+        self.reason = reason
+        self.call = call
         # A timed-out request may still be being processed at Procountor: a lookup right away can
         # miss a receipt that lands a moment later.
         self.still_running = still_running

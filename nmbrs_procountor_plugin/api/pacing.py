@@ -53,14 +53,18 @@ class Pacer:
         try:
             return self.limiter.acquire(self.rate)
         except LimiterUnavailable as exc:
-            raise ProcountorUnavailable(f"not sent: {exc}", uncertain=False) from None
+            raise ProcountorUnavailable(
+                f"not sent: {exc}", uncertain=False, reason="limiter", call=type(exc).__name__
+            ) from None
 
     def refused(self, retry_after: float | None) -> None:
         """Procountor answered 429: hold every worker of this client for ``Retry-After``."""
         try:
             self.limiter.pause(self.rate, retry_after if retry_after is not None else DEFAULT_PAUSE_SECONDS)
         except LimiterUnavailable as exc:
-            raise ProcountorUnavailable(f"429 not shared: {exc}", uncertain=False) from None
+            raise ProcountorUnavailable(
+                f"429 not shared: {exc}", uncertain=False, reason="limiter", call=type(exc).__name__
+            ) from None
 
 
 def pacer_for(host: PluginHost, config: ProviderConfig, urls: Endpoints) -> Pacer:

@@ -4,7 +4,7 @@ Why it is shaped this way:
 
 * Token requests go through authlib's ``OAuth2Session`` with ``client_secret_post`` and a
   ``Content-Type`` *without* ``charset``: Procountor wants credentials only in the form body and
-  refuses the charset parameter authlib sends by default (procountor-api.md §2, release 24.08).
+  refuses the charset parameter authlib sends by default (docs/procountor-api.md §2, release 24.08).
 * Refreshing is explicit (``OAuth2Session.refresh_token``), not authlib's auto-refresh: the host
   owns the token, several workers (threads and processes) share it, and Procountor may rotate
   refresh tokens, so a refresh must be serialised per account (a host lease), preceded by a
@@ -63,6 +63,8 @@ LEEWAY_SECONDS: Final = 60
 # Procountor's token endpoint refuses "application/x-www-form-urlencoded;charset=UTF-8".
 FORM_HEADERS: Final = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
 POLL_SECONDS: Final = 0.05
+OAUTH_CALL: Final = "POST /oauth/token"
+"""The token call as support sees it in a message (``procountor.unavailable``)."""
 CAS_ATTEMPTS: Final = 5
 # Ending a grant must not hang a removal: the logout waits at most this long for an answer.
 LOGOUT_READ_TIMEOUT: Final = 10.0
@@ -88,11 +90,21 @@ class IssuedToken:
 class TokenEndpoint:
     """Procountor's ``/api/oauth/token`` through authlib, with Procountor's transport rules."""
 
-    def __init__(self, config: ProviderConfig, urls: Endpoints, *, pacer: Pacer, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        config: ProviderConfig,
+        urls: Endpoints,
+        *,
+        pacer: Pacer,
+        clock: Clock = time.time,
+        http: requests.Session | None = None,
+    ) -> None:
+        """``http``: the API client's session, whose kept-alive connections token calls then use too."""
         self._config = config
         self._urls = urls
         self._pacer = pacer
         self._clock = clock
+        self._http = http
 
     def __repr__(self) -> str:
         return f"TokenEndpoint(url={self._urls.token!r}, client_id={self._config.client_id!r})"
@@ -116,6 +128,14 @@ class TokenEndpoint:
         # Both refusal shapes are read before authlib parses the answer (see token_answers.py).
         session.register_compliance_hook("access_token_response", check_answer)
         session.register_compliance_hook("refresh_token_response", check_answer)
+        if self._http is not None:
+            # The API session's adapters hold its connection pools: a refresh in the middle of an
+            # export goes over a connection that is already open, instead of a new TCP (and TLS)
+            # handshake, and the session's retry policy (same rules for POST, waiting on the same
+            # pacer) applies.
+            for prefix, shared in self._http.adapters.items():
+                session.mount(prefix, shared)
+            return session
         # POSTs are retried only on 429 or when the connection never opened (see client.py);
         # the token endpoint counts against the client's limit, so retries wait on the pacer too.
         adapter = HTTPAdapter(max_retries=retry_policy(2, self._pacer))
@@ -175,7 +195,9 @@ class TokenEndpoint:
                 timeout=(CONNECT_TIMEOUT, min(self._config.timeout_seconds, LOGOUT_READ_TIMEOUT)),
             )
         except requests.exceptions.RequestException as exc:
-            failure = ProcountorUnavailable(f"logout: {type(exc).__name__}", uncertain=True)
+            failure = ProcountorUnavailable(
+                f"logout: {type(exc).__name__}", uncertain=True, reason="connection", call="POST /logout"
+            )
         # Raised outside the except block, so no __context__ keeps the request (bearer token).
         if failure is not None:
             raise failure
@@ -202,13 +224,20 @@ class TokenEndpoint:
             failure = TokenRefused(str(exc.error or "oauth_error"), short(exc.description))
         except requests.exceptions.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else 0
-            failure = ProcountorUnavailable(f"token endpoint: HTTP {status}", uncertain=True)
+            failure = ProcountorUnavailable(
+                f"token endpoint: HTTP {status}", uncertain=True, reason="server", call=f"{OAUTH_CALL} HTTP {status}"
+            )
         except requests.exceptions.RequestException as exc:
-            failure = ProcountorUnavailable(f"token endpoint: {type(exc).__name__}", uncertain=True)
+            failure = ProcountorUnavailable(
+                f"token endpoint: {type(exc).__name__}", uncertain=True, reason="connection", call=OAUTH_CALL
+            )
         except ValueError:
-            failure = ProcountorUnavailable("token endpoint: answer is not JSON", uncertain=True)
+            failure = ProcountorUnavailable(
+                "token endpoint: answer is not JSON", uncertain=True, reason="bad_answer", call=OAUTH_CALL
+            )
         finally:
-            session.close()
+            if self._http is None:  # closing would close the API session's pools too
+                session.close()
         if failure is not None:
             raise failure
         return self._issued(token)
@@ -217,7 +246,12 @@ class TokenEndpoint:
         access = token.get("access_token")
         if not isinstance(access, str) or not access:
             # e.g. a 429 page {"errors": [...]} that authlib hands back as if it were a token.
-            raise ProcountorUnavailable("token endpoint: answer without an access token", uncertain=True)
+            raise ProcountorUnavailable(
+                "token endpoint: answer without an access token",
+                uncertain=True,
+                reason="bad_answer",
+                call=OAUTH_CALL,
+            )
         refresh = token.get("refresh_token")
         expires_at = token.get("expires_at")
         if expires_at is None:
@@ -377,7 +411,9 @@ class HostTokenSource:
         except TokenRefused as exc:
             return self._after_refusal(record, version, exc)
         except ProcountorUnavailable as exc:
-            raise ProblemError([problem("procountor.unavailable", self._locale, detail=exc.detail)]) from None
+            raise ProblemError(
+                [problem("procountor.unavailable", self._locale, reason=exc.reason, call=exc.call)]
+            ) from None
         renewed = TokenRecord(
             method=record.method,
             access_token=issued.access_token,
@@ -413,9 +449,7 @@ class HostTokenSource:
         if not exc.grant_refused:
             # invalid_client & co: our configuration is wrong, the authorization may be fine.
             log.warning("procountor token endpoint refused the client: %s", exc.error)
-            raise ProblemError(
-                [problem("procountor.config.invalid", self._locale, detail=f"the token endpoint answered {exc.error}")]
-            ) from None
+            raise ProblemError([problem("procountor.config.invalid", self._locale, reason="client_refused")]) from None
         log.info("procountor refused to renew the token of account %s: %s", self._account.id, exc.error)
         state = self._dead_state(record)
         if write_state(self._host, self._account.id, state, access_token=record.access_token):

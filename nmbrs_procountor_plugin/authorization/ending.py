@@ -27,13 +27,15 @@ from typing import Final
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
 from nmbrs_procountor_plugin.api.token_answers import TokenRefused
-from nmbrs_procountor_plugin.api.tokens import TokenEndpoint
+from nmbrs_procountor_plugin.api.tokens import OAUTH_CALL, TokenEndpoint
 from nmbrs_procountor_plugin.provider import METHOD_API_KEY
 
 log = logging.getLogger(__name__)
 
 # How long a token the token endpoint has just issued may take to be accepted everywhere.
 SETTLE_SECONDS: Final = 1.0
+LOGOUT_CALL: Final = "POST /logout"
+"""The logout call as support sees it in ``procountor.auth.logout_failed``."""
 Sleep = Callable[[float], None]
 
 
@@ -44,6 +46,8 @@ class GrantEnding:
     ended: bool
     detail: str = ""
     how: str = ""
+    code: str = "-"
+    """For the admin's message: the call and answer as a code (``POST /logout HTTP 502``), not English."""
 
 
 def end_grant(
@@ -59,16 +63,18 @@ def end_grant(
         try:
             status = endpoint.logout(record.access_token)
         except ProcountorUnavailable as exc:
-            return GrantEnding(False, exc.detail)
+            return GrantEnding(False, exc.detail, code=exc.call)
         if 200 <= status < 300:
             return GrantEnding(True, how="logged out")
         if status != 401:
-            return GrantEnding(False, f"logout answered HTTP {status}")
+            return GrantEnding(False, f"logout answered HTTP {status}", code=f"{LOGOUT_CALL} HTTP {status}")
     if record.method == METHOD_API_KEY:
         # The token is dead already; the key itself can only be revoked in Procountor's UI.
         return GrantEnding(True, how="access token already invalid")
     if not record.refresh_token:
-        return GrantEnding(False, "the access token is no longer valid and no refresh token is stored")
+        return GrantEnding(
+            False, "the access token is no longer valid and no refresh token is stored", code=f"{LOGOUT_CALL} HTTP 401"
+        )
     return _renew_and_log_out(record.refresh_token, endpoint, sleep, settle_seconds)
 
 
@@ -78,16 +84,16 @@ def _renew_and_log_out(refresh_token: str, endpoint: TokenEndpoint, sleep: Sleep
     except TokenRefused as refused:
         if refused.grant_refused:
             return GrantEnding(True, how=f"refresh token already refused ({refused.error})")
-        return GrantEnding(False, f"the token endpoint answered {refused.error}")
+        return GrantEnding(False, f"the token endpoint answered {refused.error}", code=f"{OAUTH_CALL} {refused.error}")
     except ProcountorUnavailable as exc:
-        return GrantEnding(False, exc.detail)
+        return GrantEnding(False, exc.detail, code=exc.call)
     try:
         status = endpoint.logout(issued.access_token)
         if status == 401:
             sleep(settle_seconds)
             status = endpoint.logout(issued.access_token)
     except ProcountorUnavailable as exc:
-        return GrantEnding(False, exc.detail)
+        return GrantEnding(False, exc.detail, code=exc.call)
     if 200 <= status < 300:
         return GrantEnding(True, how="renewed, then logged out")
-    return GrantEnding(False, f"logout answered HTTP {status} to a renewed token")
+    return GrantEnding(False, f"logout answered HTTP {status} to a renewed token", code=f"{LOGOUT_CALL} HTTP {status}")

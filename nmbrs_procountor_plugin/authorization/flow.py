@@ -186,7 +186,9 @@ def _issue(
             ) from None
         raise ProblemError([problem("procountor.auth.exchange_failed", actor.locale, detail=exc.error)]) from None
     except ProcountorUnavailable as exc:
-        raise ProblemError([problem("procountor.unavailable", actor.locale, detail=exc.detail)]) from None
+        raise ProblemError(
+            [problem("procountor.unavailable", actor.locale, reason=exc.reason, call=exc.call)]
+        ) from None
 
 
 class _JustIssued:
@@ -214,21 +216,19 @@ def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: fl
     try:
         company = client.company()
     except ProcountorUnavailable as exc:
-        raise ProblemError([problem("procountor.unavailable", locale, detail=exc.detail)]) from None
+        raise ProblemError([problem("procountor.unavailable", locale, reason=exc.reason, call=exc.call)]) from None
     except ProcountorApiError as exc:
         raise ProblemError(
             [
                 problem(
                     "procountor.auth.exchange_failed",
                     locale,
-                    detail=f"the company could not be read (HTTP {exc.status})",
+                    detail=f"GET /company HTTP {exc.status}",
                 )
             ]
         ) from None
     if company.get("id") is None or not str(company.get("name") or "").strip():
-        raise ProblemError(
-            [problem("procountor.auth.exchange_failed", locale, detail="the company answer has no id or name")]
-        )
+        raise ProblemError([problem("procountor.auth.exchange_failed", locale, detail="GET /company: id, name")])
     return company
 
 
@@ -245,7 +245,7 @@ def _refuse_company_switch(
 ) -> None:
     """Keep an account on the company its mappings point to.
 
-    One account is one Procountor company (the seed article: another administration needs
+    One account is one Procountor company (the help article, docs/product.md §3: another administration needs
     another account). Choosing another company at a re-login would leave every mapping of the
     account pointing at the old one; the new grant is ended at Procountor and the old
     authorization stays as it was.
@@ -260,8 +260,9 @@ def _refuse_company_switch(
                 "procountor.auth.company_changed",
                 locale,
                 username=account.username,
-                chosen=f"{record.company_name} ({record.company_id})",
-                mapped=", ".join(sorted(mapped)),
+                chosen_name=record.company_name,
+                chosen_id=record.company_id,
+                mapped=tuple(sorted(mapped)),
                 field="company",
             )
         ]
@@ -276,7 +277,7 @@ def _end(
     if ending.ended:
         log.info("procountor grant of account %s ended: %s", account.id, ending.how)
         return []
-    found = problem("procountor.auth.logout_failed", locale, username=account.username, detail=ending.detail)
+    found = problem("procountor.auth.logout_failed", locale, username=account.username, detail=ending.code)
     log.warning("%s (account %s): %s", found.code, account.id, ending.detail)
     return [found]
 
@@ -323,9 +324,15 @@ def _status(account: IntegrationAccount, record: TokenRecord, locale: str | None
     )
 
 
-def _text(code: str, locale: str | None = None, *, username: str, company_name: str = "", company_id: str = "") -> str:
-    """A status message: what is the case, then what to do."""
-    found = problem(code, locale, username=username, company_name=company_name, company_id=company_id)
+def _text(
+    code: str, locale: str | None = None, *, username: str, company_name: str | None = None, company_id: str = ""
+) -> str:
+    """A status message: what is the case, then what to do. Only ``procountor.auth.authorized``
+    names the company; every entry is given exactly its own parameters."""
+    if company_name is None:
+        found = problem(code, locale, username=username)
+    else:
+        found = problem(code, locale, username=username, company_name=company_name, company_id=company_id)
     return f"{found.message} {found.hint}" if found.hint else found.message
 
 

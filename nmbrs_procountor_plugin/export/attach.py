@@ -30,11 +30,16 @@ from nmbrs_hookspecs.types import Period, Problem
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorUnavailable
 from nmbrs_procountor_plugin.export.documents import MAX_ATTACHMENT_BYTES, MEDIA_TYPE, JournalDocument
+from nmbrs_procountor_plugin.export.refusals import support_code
 from nmbrs_procountor_plugin.messages import problem
 
 log = logging.getLogger(__name__)
 
 REFERENCE_TYPE: Final = "INVOICE"  # "for JOURNAL type ledger receipts, use type INVOICE"
+
+# Support codes of ``procountor.attachment.missing`` when Procountor's answer itself lacked an id.
+NO_INVOICE_ID: Final = "RECEIPT_WITHOUT_INVOICE_ID"
+NO_ATTACHMENT_ID: Final = "ATTACHMENT_WITHOUT_ID"
 
 
 def attachment_meta(document: JournalDocument, invoice_id: str) -> dict[str, Any]:
@@ -61,9 +66,9 @@ def oversized(documents: Iterable[JournalDocument], locale: str | None) -> list[
         problem(
             "procountor.attachment.too_large",
             locale,
-            period=str(d.period),
-            size=f"{d.size:,}",
-            limit=f"{MAX_ATTACHMENT_BYTES:,}",
+            period=d.period,
+            size=d.size,
+            limit=MAX_ATTACHMENT_BYTES,
             field=f"receipts[{d.period}].attachments",
         )
         for d in documents
@@ -102,11 +107,12 @@ class Attacher:
         self.ledger.add_attachment(self.run, record.period, attachment)
 
     def _missing(self, record: BookingRecord, detail: str) -> Problem:
+        """The warning for a booked receipt without its document; ``detail`` is a support code."""
         assert record.receipt is not None
         return problem(
             "procountor.attachment.missing",
             self.locale,
-            period=str(record.period),
+            period=record.period,
             id=record.receipt.external_id,
             detail=detail,
             field=f"receipts[{record.period}].attachments",
@@ -131,7 +137,7 @@ class Attacher:
             return None
         invoice_id = booked.invoice_id  # recorded from Procountor's answer when the receipt was booked
         if invoice_id is None or not invoice_id.isdigit():
-            return self._missing(record, "Procountor gave the receipt no invoiceId")
+            return self._missing(record, NO_INVOICE_ID)
         try:
             answer = self.client.post_attachment(
                 attachment_meta(document, invoice_id), document.name, document.content, MEDIA_TYPE
@@ -139,15 +145,15 @@ class Attacher:
         except ProcountorUnavailable as lost:
             landed = self._look(booked.external_id, document.name) if lost.uncertain else None
             if landed is None:
-                return self._missing(record, lost.detail)
+                return self._missing(record, support_code(lost))
             self._record(record, document, landed)
             return None
         except ProcountorError as refused:
-            return self._missing(record, str(refused))
+            return self._missing(record, support_code(refused))
         except ProblemError as failed:  # the authorization ended halfway
-            return self._missing(record, " ".join(p.message for p in failed.problems))
+            return self._missing(record, ", ".join(p.code for p in failed.problems) or type(failed).__name__)
         if answer.get("id") is None:
-            return self._missing(record, "Procountor's answer has no attachment id")
+            return self._missing(record, NO_ATTACHMENT_ID)
         self._record(record, document, str(answer["id"]))
         log.info("attached %s to receipt %s", document.name, booked.external_id)
         return None

@@ -67,8 +67,8 @@ from nmbrs_procountor_plugin.export.planning import (
     periods_of,
     receipt_date,
 )
-from nmbrs_procountor_plugin.export.preflight import run_preflight
-from nmbrs_procountor_plugin.export.refusals import problems_for
+from nmbrs_procountor_plugin.export.preflight import explain_refusal, run_preflight
+from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.export.resend import Booked, search_booked, sent_receipt
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
@@ -174,7 +174,7 @@ def _booked_problem(period: Period, receipt: Mapping[str, Any], code: str, local
     return problem(
         code,
         locale,
-        period=str(period),
+        period=period,
         id=str(receipt["id"]),
         number=str(receipt.get("receiptNumber")),
         field=f"receipts[{period}]",
@@ -322,7 +322,7 @@ def _post(client: ProcountorClient, journal: Journal, draft: ReceiptDraft, inten
         if attempt:
             time.sleep(RETRY_PAUSE_SECONDS * attempt)
         try:
-            return client.create_ledger_receipt(draft.payload)
+            return client.create_ledger_receipt(draft.json_body())
         except ProcountorUnavailable as lost:
             last = lost
             if not lost.uncertain:
@@ -349,9 +349,9 @@ def _approve(client: ProcountorClient, sent: SentReceipt, locale: str | None) ->
             problem(
                 "procountor.export.approve_failed",
                 locale,
-                period=str(sent.period),
+                period=sent.period,
                 id=sent.external_id,
-                detail=str(refused),
+                detail=support_code(refused),
                 field=f"receipts[{sent.period}]",
             )
         ]
@@ -391,7 +391,7 @@ def _send_one(
         receipt = _post(client, journal, draft, intent)
     except OutcomeUnknown:
         unknown = problem(
-            "procountor.export.outcome_unknown", locale, period=str(draft.period), field=f"receipts[{draft.period}]"
+            "procountor.export.outcome_unknown", locale, period=draft.period, field=f"receipts[{draft.period}]"
         )
         raise _Stop([unknown]) from None  # the intent stays: the next export looks for the receipt
     except ProcountorUnavailable as error:
@@ -400,7 +400,9 @@ def _send_one(
         raise _Stop(problems_for(error, draft, locale, attempt.username)) from None
     except ProcountorError as error:  # refused: nothing was booked
         host.ledger.clear_intent(run, draft.period, intent.attempt_id)
-        raise _Stop(problems_for(error, draft, locale, attempt.username)) from None
+        # Rights are not read before sending (the first POST is the first write): a 403 here is
+        # worded from the rights read now, so the admin still learns which right is missing.
+        raise _Stop(explain_refusal(client, error, draft, locale, attempt.username)) from None
     except ProblemError as failed:  # the authorization ended halfway: the POST was not accepted
         host.ledger.clear_intent(run, draft.period, intent.attempt_id)
         raise _Stop(failed.problems) from None

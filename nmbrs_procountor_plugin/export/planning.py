@@ -1,10 +1,11 @@
 """From a validated journal to Procountor ledger-receipt payloads: one JOURNAL receipt per period.
 
-The seed: "When a journal is sent that contains a correction, it will be booked in the period over
-which the correction will go ... The reference of the journal is equal to the normal run, but is
-booked in the period over which the correction takes place." So a June run with corrections for
-January to May becomes six receipts, January first, all named with the run's reference; the run's
-own receipt is dated on the journal's booking date, each correction on its period's last day.
+The help article (docs/product.md §4): "When a journal is sent that contains a correction, it
+will be booked in the period over which the correction will go ... The reference of the journal is
+equal to the normal run, but is booked in the period over which the correction takes place." So a
+June run with corrections for January to May becomes six receipts, January first, all named with
+the run's reference; the run's own receipt is dated on the journal's booking date, each
+correction on its period's last day.
 
 Everything here is pure (no HTTP): the export orchestration resolves dimension items during its
 pre-flight and hands in a :data:`Resolver`.
@@ -21,10 +22,12 @@ row's ``accountingValue``.
 from __future__ import annotations
 
 import decimal
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 from nmbrs_hookspecs.types import (
@@ -36,9 +39,17 @@ from nmbrs_hookspecs.types import (
     PlannedReceipt,
     Problem,
 )
-from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
+from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow, rows_digest
+from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
-from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, NAME_LIMIT, cp1252_safe, procountor_text
+from nmbrs_procountor_plugin.export.text import (
+    DESCRIPTION_LIMIT,
+    NAME_LIMIT,
+    cp1252_safe,
+    procountor_text,
+    safe_description,
+)
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
 
@@ -84,8 +95,11 @@ class UnresolvedDimension(LookupError):
 class ReceiptDraft:
     """One receipt ready to send: the exact POST body and what the preview and resend checks need.
 
-    ``payload`` is the body of ``POST /ledgerreceipts`` (Decimals for amounts, to be written by
-    ``exact_json.dumps``); treat it as read-only. ``line_indexes[i]`` is the journal line behind
+    ``body`` is the body of ``POST /ledgerreceipts``, written once while planning (amounts as
+    exact decimal literals): a retry, a second attempt or a digest never writes it again.
+    ``payload`` is the same body read back (Decimals for amounts), for the preview and for
+    anyone who wants fields; it is parsed only when asked for, so an export of 100,000 lines
+    never builds 100,000 row dicts. ``line_indexes[i]`` is the journal line behind
     ``payload["transactions"][i]``, so Procountor's ``transactions[3].account`` error can be
     reported on the right journal line. ``rows`` are the same rows in host terms (what the
     fingerprint's digest covers).
@@ -95,10 +109,19 @@ class ReceiptDraft:
     receipt_date: date
     name: str
     total: Decimal
-    payload: dict[str, Any]
+    body: str
     fingerprint: Fingerprint
     line_indexes: tuple[int, ...]
     rows: tuple[HostRow, ...] = ()
+
+    @functools.cached_property
+    def payload(self) -> dict[str, Any]:
+        """The body as data; treat it as read-only."""
+        return dict(exact_json.loads(self.body))
+
+    def json_body(self) -> str:
+        """The request body of ``POST /ledgerreceipts`` for this receipt."""
+        return self.body
 
     def planned(self) -> PlannedReceipt:
         """The preview summary the host shows (total = sum of the debits)."""
@@ -128,15 +151,19 @@ def _cents(amount: Decimal) -> Decimal:
 
 
 def _exact_sum(amounts: Iterable[Decimal]) -> Decimal:
-    total = Decimal(0)
-    for amount in amounts:
-        total = _EXACT.add(total, amount)
-    return total
+    """The sum under :data:`_EXACT` (a rounding raises), added up in C by ``sum``."""
+    with decimal.localcontext(_EXACT):
+        return sum(amounts, Decimal(0))
 
 
 def periods_of(lines: Iterable[IndexedLine | JournalLine]) -> list[Period]:
     """The distinct booking periods of ``lines``, earliest first (= the order receipts are sent)."""
-    return sorted({_line(item).period for item in lines})
+    distinct: dict[tuple[int, int], Period] = {}
+    with collector_paused():
+        for item in lines:
+            period = _line(item).period
+            distinct.setdefault((period.year, period.month), period)
+    return [distinct[key] for key in sorted(distinct)]
 
 
 def receipt_date(journal: Journal, period: Period) -> date:
@@ -153,10 +180,22 @@ def receipt_date(journal: Journal, period: Period) -> date:
 
 
 def _group(lines: Iterable[IndexedLine]) -> dict[Period, list[IndexedLine]]:
-    groups: dict[Period, list[IndexedLine]] = {}
+    """The lines by period, periods in order, lines in journal order within each.
+
+    Keyed by ``(year, month)`` while grouping: a tuple of ints hashes in C, where the Period
+    dataclass's generated ``__hash__`` is a Python call per line.
+    """
+    groups: dict[tuple[int, int], list[IndexedLine]] = {}
+    periods: dict[tuple[int, int], Period] = {}
     for item in lines:
-        groups.setdefault(item.line.period, []).append(item)
-    return {period: groups[period] for period in sorted(groups)}
+        period = item.line.period
+        key = (period.year, period.month)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = []
+            periods[key] = period
+        group.append(item)
+    return {periods[key]: groups[key] for key in sorted(groups)}
 
 
 def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | None) -> tuple[Problem, ...]:
@@ -170,10 +209,13 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
     """
     del journal
     problems: list[Problem] = []
-    for period, items in _group(lines).items():
-        amounts = [item.line.amount for item in items]
-        difference = _exact_sum(amounts)
+    with collector_paused():
+        groups = _group(lines)
+        # One C-level sum per period; the debit and credit sides only for a period that is off.
+        differences = {period: _exact_sum(item.line.amount for item in items) for period, items in groups.items()}
+    for period, difference in differences.items():
         if difference != 0:
+            amounts = [item.line.amount for item in groups[period]]
             debit = _exact_sum(a for a in amounts if a > 0)
             credit = _exact_sum(-a for a in amounts if a < 0)
             problems.append(
@@ -181,10 +223,10 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
                     UNBALANCED,
                     locale,
                     field="lines",
-                    period=str(period),
-                    debit=format(_cents(debit), "f"),
-                    credit=format(_cents(credit), "f"),
-                    difference=format(_cents(difference), "f"),
+                    period=period,
+                    debit=_cents(debit),
+                    credit=_cents(credit),
+                    difference=_cents(difference),
                 )
             )
     return tuple(problems)
@@ -221,6 +263,105 @@ def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping)
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Placement:
+    """Where one combination of cost center and cost unit goes: the dimension items, and the codes sent."""
+
+    targets: tuple[tuple[int, int], ...]
+    cost_center: str | None
+    cost_unit: str | None
+    json_pieces: tuple[str, ...]
+    """The row's ``dimensionItemValues`` JSON text around each ``value``: joined with the amount."""
+
+
+def _dimension_json(targets: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    if not targets:
+        return ("",)
+    items = [f'{{"dimensionId":{int(d)},"itemId":{int(i)},"value":' for d, i in targets]
+    return (',"dimensionItemValues":[' + items[0], *("}," + item for item in items[1:]), "}]")
+
+
+class _Placements:
+    """The dimension placement of each distinct (cost center, cost unit) pair, worked out once.
+
+    A journal repeats a handful of cost objects over thousands of lines; resolving and checking
+    them per pair instead of per line keeps the row loop short.
+    """
+
+    def __init__(self, kinds: tuple[str, ...], resolve: Resolver) -> None:
+        self._kinds = kinds
+        self._resolve = resolve
+        self._targets: dict[tuple[str, str], DimensionTarget] = {}
+        self._known: dict[tuple[str | None, str | None], _Placement] = {}
+
+    def of(self, line: JournalLine, index: int) -> _Placement:
+        key = (line.cost_center, line.cost_unit)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._place(line, index)
+        return found
+
+    def _target(self, kind: str, code: str, index: int) -> DimensionTarget:
+        found = self._targets.get((kind, code))
+        if found is None:
+            found = self._resolve(kind, code)
+            if found is None:
+                raise UnresolvedDimension(kind, code, index)
+            self._targets[(kind, code)] = found
+        return found
+
+    def _place(self, line: JournalLine, index: int) -> _Placement:
+        codes: dict[str, str | None] = {"cost_center": None, "cost_unit": None}
+        targets: list[tuple[int, int]] = []
+        for kind in self._kinds:
+            code = _cost_object(line, kind)
+            if code is None:
+                continue
+            found = self._target(kind, code, index)
+            if any(dimension_id == found.dimension_id for dimension_id, _ in targets):
+                raise ValueError(
+                    f"journal line {index + 1}: cost center and cost unit both go to Procountor "
+                    f"dimension {found.dimension_id}; map them to different dimensions"
+                )
+            codes[kind] = code
+            targets.append((found.dimension_id, found.item_id))
+        return _Placement(tuple(targets), codes["cost_center"], codes["cost_unit"], _dimension_json(targets))
+
+
+class _RowWriter:
+    """Each row's JSON text, as ``exact_json.dumps`` would write the row (see the module docstring).
+
+    The keys, in order: ``transactionType`` ENTRY, ``account``, ``accountingValue``,
+    ``vatPercent``, ``vatType``, ``vatStatus``, then ``description`` when there is one and
+    ``dimensionItemValues`` when a dimension is mapped. The receipt's body is written once, while
+    planning, from pieces that repeat across rows (an account, a description, a cost-object pair)
+    quoted once each; only the amount is formatted per row. A test holds it byte for byte to
+    ``exact_json.dumps`` of the row dicts built the obvious way.
+    """
+
+    def __init__(self, settings: AccountSettings) -> None:
+        self._vat = (
+            f',"vatPercent":{format(VAT_PERCENT, "f")},"vatType":{_quoted(settings.vat_type)}'
+            f',"vatStatus":{int(settings.vat_status)}'
+        )
+        self._accounts: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}
+
+    def row(self, account: str, amount: str, description: str, placement: _Placement) -> str:
+        """The row's JSON; ``amount`` is the row's value as written (``format(value, "f")``)."""
+        head = self._accounts.get(account)
+        if head is None:
+            head = self._accounts[account] = '{"transactionType":"ENTRY","account":' + _quoted(account)
+        tail = self._descriptions.get(description)
+        if tail is None:
+            tail = self._descriptions[description] = ',"description":' + _quoted(description) if description else ""
+        return f'{head},"accountingValue":{amount}{self._vat}{tail}{amount.join(placement.json_pieces)}}}'
+
+
+def _quoted(text: str) -> str:
+    return encode_basestring(text)
+
+
 def build_receipts(
     journal: Journal,
     lines: Sequence[IndexedLine],
@@ -244,80 +385,51 @@ def build_receipts(
     if len(name) > NAME_LIMIT:
         raise ValueError(f"journal.reference is longer than {NAME_LIMIT} characters; validate_journal reports it")
     kinds = _enabled_kinds(mapping)
-    cache: dict[tuple[str, str], DimensionTarget] = {}
-
-    def target(kind: str, code: str, index: int) -> DimensionTarget:
-        key = (kind, code)
-        found = cache.get(key)
-        if found is None:
-            found = resolve(kind, code)
-            if found is None:
-                raise UnresolvedDimension(kind, code, index)
-            cache[key] = found
-        return found
-
+    placements = _Placements(kinds, resolve)
+    writer = _RowWriter(settings)
+    digests = DigestWriter()
     receipts: list[ReceiptDraft] = []
-    for period, items in _group(lines).items():
-        transactions: list[dict[str, Any]] = []
-        rows: list[HostRow] = []
-        for item in items:
-            line = item.line
-            value = _cents(line.amount)
-            account = line.ledger_account.strip()
-            description = procountor_text(line.description, DESCRIPTION_LIMIT).text
-            row: dict[str, Any] = {
-                "transactionType": "ENTRY",
-                "account": account,
-                "accountingValue": value,
-                "vatPercent": VAT_PERCENT,
+    with collector_paused():
+        for period, items in _group(lines).items():
+            rows: list[HostRow] = []
+            texts: list[str] = []
+            canonical: list[str] = []
+            for item in items:
+                line = item.line
+                value = _cents(line.amount)
+                account = line.ledger_account.strip()
+                description = safe_description(line.description).text
+                placement = placements.of(line, item.index)
+                amount = format(value, "f")
+                rows.append(HostRow(account, value, description, placement.cost_center, placement.cost_unit))
+                texts.append(writer.row(account, amount, description, placement))
+                canonical.append(digests.row(account, amount, description, placement.cost_center, placement.cost_unit))
+
+            fingerprint = Fingerprint(
+                run_id=journal.run_id, company_id=journal.company_id, period=period, digest=digests.digest(canonical)
+            )
+            day = receipt_date(journal, period)
+            header: dict[str, Any] = {
+                "type": "JOURNAL",
+                "name": name,
+                "receiptDate": day.isoformat(),
                 "vatType": settings.vat_type,
                 "vatStatus": settings.vat_status,
+                "transactionDescription": procountor_text(f"{name} {period}", DESCRIPTION_LIMIT).text,
+                "invoiceNotes": fingerprint.text(),
             }
-            if description:
-                row["description"] = description
-            codes: dict[str, str | None] = {"cost_center": None, "cost_unit": None}
-            dimension_values: list[dict[str, Any]] = []
-            for kind in kinds:
-                code = _cost_object(line, kind)
-                if code is None:
-                    continue
-                found = target(kind, code, item.index)
-                if any(v["dimensionId"] == found.dimension_id for v in dimension_values):
-                    raise ValueError(
-                        f"journal line {item.index + 1}: cost center and cost unit both go to Procountor "
-                        f"dimension {found.dimension_id}; map them to different dimensions"
-                    )
-                codes[kind] = code
-                dimension_values.append({"dimensionId": found.dimension_id, "itemId": found.item_id, "value": value})
-            if dimension_values:
-                row["dimensionItemValues"] = dimension_values
-            transactions.append(row)
-            rows.append(HostRow(account, value, description, codes["cost_center"], codes["cost_unit"]))
-
-        fingerprint = Fingerprint(
-            run_id=journal.run_id, company_id=journal.company_id, period=period, digest=rows_digest(rows)
-        )
-        day = receipt_date(journal, period)
-        payload: dict[str, Any] = {
-            "type": "JOURNAL",
-            "name": name,
-            "receiptDate": day.isoformat(),
-            "vatType": settings.vat_type,
-            "vatStatus": settings.vat_status,
-            "transactionDescription": procountor_text(f"{name} {period}", DESCRIPTION_LIMIT).text,
-            "invoiceNotes": fingerprint.text(),
-            "transactions": transactions,
-        }
-        receipts.append(
-            ReceiptDraft(
-                period=period,
-                receipt_date=day,
-                name=name,
-                total=_exact_sum(r.amount for r in rows if r.amount > 0),
-                payload=payload,
-                fingerprint=fingerprint,
-                line_indexes=tuple(item.index for item in items),
-                rows=tuple(rows),
+            # the rows go last: the header written as JSON, then the rows' texts in its place
+            body = exact_json.dumps(header)[:-1] + ',"transactions":[' + ",".join(texts) + "]}"
+            receipts.append(
+                ReceiptDraft(
+                    period=period,
+                    receipt_date=day,
+                    name=name,
+                    total=_exact_sum(r.amount for r in rows if r.amount > 0),
+                    body=body,
+                    fingerprint=fingerprint,
+                    line_indexes=tuple(item.index for item in items),
+                    rows=tuple(rows),
+                )
             )
-        )
     return tuple(receipts)

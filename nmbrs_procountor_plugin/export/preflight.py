@@ -1,8 +1,9 @@
 """Pre-flight: everything Procountor would refuse, found before the first write.
 
 A payroll journal that is refused halfway leaves the books half done, so the export reads
-Procountor's master data first, once each (user rights, chart of accounts, dimensions, fiscal
-years), and reports every problem in one answer. Only when nothing blocks does anything get
+Procountor's master data first, once each and side by side (chart of accounts, dimensions,
+fiscal years, and the user's rights when an answer needs them: see :func:`run_preflight`), and
+reports every problem in one answer. Only when nothing blocks does anything get
 written; the one write allowed here is creating missing dimension items, and only when the
 account's setting asks for it and the caller is really exporting (not previewing).
 """
@@ -10,20 +11,26 @@ account's setting asks for it and the caller is really exporting (not previewing
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from nmbrs_hookspecs.errors import ProblemError
 from nmbrs_hookspecs.types import AdministrationMapping, HostCompany, Problem
 from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorForbidden
+from nmbrs_procountor_plugin.api.parallel import read_together
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
-from nmbrs_procountor_plugin.export.planning import DimensionTarget
+from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraft
+from nmbrs_procountor_plugin.export.refusals import problems_for
 from nmbrs_procountor_plugin.mapping.dimensions import Dimension, closest_name, find_dimension, parse_dimensions
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import kind_word
 
 KINDS: Final = ("cost_center", "cost_unit")
+_RIGHT_LEVELS: Final = frozenset({"VIEWING_RIGHTS", "NO_ACCESS", "NOT_ENABLED"})
+"""Procountor's levels below ALL_RIGHTS (``GET /users/rights``) that the messages name; others are "unknown"."""
+ITEM_WILL_BE_CREATED: Final = "procountor.dimension.item_will_be_created"
 PLACEHOLDER_ITEM_ID: Final = 0  # preview only: an item the export will create first
 
 
@@ -72,8 +79,13 @@ class Preflight:
         return self.targets.get((kind, code))
 
 
-def _line_numbers(indexes: Iterable[int]) -> str:
-    return ", ".join(str(i + 1) for i in sorted(set(indexes)))
+def _blocking(problems: Iterable[Problem]) -> bool:
+    return any(p.blocking for p in problems)
+
+
+def _line_numbers(indexes: Iterable[int]) -> tuple[int, ...]:
+    """Human line numbers (the first line is 1), each once, in order."""
+    return tuple(i + 1 for i in sorted(set(indexes)))
 
 
 SEARCH_LEVELS: Final = ("ALL_RIGHTS", "VIEWING_RIGHTS")
@@ -90,10 +102,12 @@ def check_rights(rights: Mapping[str, Any], locale: str | None) -> list[Problem]
     problems: list[Problem] = []
     level = str(accounting.get("journalReceipts") or "NO_ACCESS")
     if level != "ALL_RIGHTS":
-        problems.append(problem("procountor.rights.journal_receipts", locale, level=level, field="procountor.user"))
+        shown = level if level in _RIGHT_LEVELS else "UNKNOWN"
+        problems.append(problem("procountor.rights.journal_receipts", locale, level=shown, field="procountor.user"))
     search = accounting.get("journalReceiptSearch")
     if search is not None and str(search) not in SEARCH_LEVELS:
-        problems.append(problem("procountor.rights.receipt_search", locale, level=str(search), field="procountor.user"))
+        shown = str(search) if str(search) in _RIGHT_LEVELS else "UNKNOWN"
+        problems.append(problem("procountor.rights.receipt_search", locale, level=shown, field="procountor.user"))
     if accounting.get("personalJournalReceiptsOnly") is True:
         problems.append(problem("procountor.rights.personal_receipts_only", locale, field="procountor.user"))
     return problems
@@ -141,7 +155,7 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
                 problem(
                     "procountor.period.no_fiscal_year",
                     locale,
-                    date=day.isoformat(),
+                    date=day,
                     field=f"receipts[{day.isoformat()}].receiptDate",
                 )
             )
@@ -154,9 +168,9 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
                 problem(
                     "procountor.period.pending",
                     locale,
-                    date=day.isoformat(),
-                    start=period.start.isoformat(),
-                    end=period.end.isoformat(),
+                    date=day,
+                    start=period.start,
+                    end=period.end,
                     field=f"receipts[{day.isoformat()}].receiptDate",
                 )
             )
@@ -167,9 +181,9 @@ def check_dates(receipt_dates: Iterable[date], years: Sequence[FiscalYear], loca
                 problem(
                     "procountor.period.closed",
                     locale,
-                    date=day.isoformat(),
-                    start=start.isoformat(),
-                    end=end.isoformat(),
+                    date=day,
+                    start=start,
+                    end=end,
                     field=f"receipts[{day.isoformat()}].receiptDate",
                 )
             )
@@ -222,7 +236,7 @@ def resolve_dimension_items(
                     locale,
                     name=dimension_mapping.description,
                     closest=closest_name(dimensions, dimension_mapping.description) or "-",
-                    existing=", ".join(d.name for d in dimensions) or "-",
+                    existing=tuple(d.name for d in dimensions) or ("-",),
                     field=f"dimensions.{kind}",
                 )
             )
@@ -233,8 +247,8 @@ def resolve_dimension_items(
                 problem(
                     "procountor.mapping.dimension_used_twice",
                     locale,
-                    kind=kind_word(kind, locale),
-                    other_kind=kind_word(claimed[dimension.id], locale),
+                    kind=kind,
+                    other_kind=claimed[dimension.id],
                     dimension=dimension.name,
                     field=f"dimensions.{kind}",
                 )
@@ -274,7 +288,7 @@ def resolve_dimension_items(
                 found.targets[(kind, code)] = DimensionTarget(dimension.id, PLACEHOLDER_ITEM_ID)
                 found.problems.append(
                     problem(
-                        "procountor.dimension.item_will_be_created",
+                        ITEM_WILL_BE_CREATED,
                         locale,
                         item_code=code,
                         dimension=dimension.name,
@@ -296,6 +310,21 @@ def resolve_dimension_items(
     return found
 
 
+def _would_create(
+    client: ProcountorClient,
+    dimensions: Sequence[Dimension],
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    lines: Sequence[IndexedLine],
+    locale: str | None,
+) -> bool:
+    """True when resolving the dimensions would create an item (a write, so rights come first)."""
+    scratch = resolve_dimension_items(  # a dry run: it writes nothing
+        client, dimensions, mapping, company, lines, create_missing=True, dry_run=True, locale=locale
+    )
+    return any(p.code == ITEM_WILL_BE_CREATED for p in scratch.problems)
+
+
 def run_preflight(
     client: ProcountorClient,
     mapping: AdministrationMapping,
@@ -307,15 +336,31 @@ def run_preflight(
     dry_run: bool,
     locale: str | None,
 ) -> Preflight:
-    """Read each master-data resource once and report every problem found in them."""
+    """Read each master-data resource once, side by side, and report every problem found in them.
+
+    The user's rights are read only when an answer needs them (docs/performance.md, "Requests"):
+    for a preview or an export that will not send (so every problem still comes in one answer),
+    and before pre-flight creates a dimension item. An export that goes on to send skips the read:
+    its first POST is then its first write, and a 403 there is worded from the rights read at that
+    moment (:func:`explain_refusal`), the same problem pre-flight would have reported.
+    """
     found = Preflight()
-    found.problems.extend(check_rights(client.user_rights(), locale))
-    found.problems.extend(check_accounts(lines, client.chart_of_accounts(), locale))
-    dimensions: tuple[Dimension, ...] = ()
+    reads: dict[str, Callable[[], Any]] = {"accounts": client.chart_of_accounts, "years": client.fiscal_years}
     if any(mapping.dimension(kind) for kind in KINDS):
-        dimensions = parse_dimensions(client.dimensions())
-    found.problems.extend(check_dates(receipt_dates, parse_fiscal_years(client.fiscal_years()), locale))
-    blocked = any(p.blocking for p in found.problems)
+        reads["dimensions"] = client.dimensions
+    if dry_run:
+        reads["rights"] = client.user_rights
+    answers = read_together(reads)
+    found.problems.extend(check_accounts(lines, answers["accounts"], locale))
+    dimensions = parse_dimensions(answers["dimensions"]) if "dimensions" in reads else ()
+    found.problems.extend(check_dates(receipt_dates, parse_fiscal_years(answers["years"]), locale))
+    if "rights" not in answers and (
+        _blocking(found.problems)
+        or (create_missing and _would_create(client, dimensions, mapping, company, lines, locale))
+    ):
+        answers["rights"] = client.user_rights()
+    if "rights" in answers:
+        found.problems[:0] = check_rights(answers["rights"], locale)
     # Items are created only when nothing else stands in the way: a refused export leaves no trace.
     items = resolve_dimension_items(
         client,
@@ -324,7 +369,7 @@ def run_preflight(
         company,
         lines,
         create_missing=create_missing,
-        dry_run=dry_run or blocked,
+        dry_run=dry_run or _blocking(found.problems),
         locale=locale,
     )
     found.problems.extend(items.problems)
@@ -332,4 +377,23 @@ def run_preflight(
     return found
 
 
-__all__ = ["FiscalYear", "Preflight", "parse_fiscal_years", "run_preflight"]
+def explain_refusal(
+    client: ProcountorClient, error: ProcountorError, draft: ReceiptDraft | None, locale: str | None, username: str
+) -> list[Problem]:
+    """The problems for a refusal while sending; a 403 is worded from the user's rights, read now.
+
+    Pre-flight skips the rights read when the export goes on to send, so this is where a missing
+    right is reported: the same ``procountor.rights.*`` problem a preview shows. If the rights read
+    fails too, or shows nothing missing, the refusal is reported as it came.
+    """
+    if isinstance(error, ProcountorForbidden):
+        try:
+            missing = check_rights(client.user_rights(), locale)
+        except (ProcountorError, ProblemError):
+            missing = []
+        if missing:
+            return missing
+    return problems_for(error, draft, locale, username)
+
+
+__all__ = ["FiscalYear", "Preflight", "explain_refusal", "parse_fiscal_years", "run_preflight"]

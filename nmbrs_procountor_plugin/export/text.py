@@ -166,3 +166,15 @@ def procountor_text(text: str, limit: int) -> SafeText:
     if len(safe) <= limit:
         return SafeText(safe, replaced, False)
     return SafeText(safe[:limit], replaced, True)
+
+
+@functools.lru_cache(maxsize=65_536)
+def safe_description(text: str) -> SafeText:
+    """:func:`procountor_text` for a row description, computed once per distinct text.
+
+    A payroll journal repeats the same few hundred descriptions ("Gross wages", an employee's
+    name) across thousands of lines; validation (the "adjusted" note) and planning (the row text
+    and the digest) both need the safe text, so each distinct description is worked out once.
+    SafeText is immutable, so sharing one instance is safe across threads and exports.
+    """
+    return procountor_text(text, DESCRIPTION_LIMIT)

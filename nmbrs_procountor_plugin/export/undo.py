@@ -50,8 +50,9 @@ from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.lease import run_lease
 from nmbrs_procountor_plugin.export.ledger import run_key
 from nmbrs_procountor_plugin.export.preflight import FiscalYear, parse_fiscal_years
-from nmbrs_procountor_plugin.export.refusals import problems_for
+from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.messages import problem
+from nmbrs_procountor_plugin.messages.terms import TERMS
 from nmbrs_procountor_plugin.rights import require_write
 
 INVALIDATED: Final = "INVALIDATED"
@@ -106,11 +107,12 @@ def period_status(day: date, years: Sequence[FiscalYear]) -> str:
 
 
 def _about(external_id: str, period: Period, code: str, locale: str | None, detail: str | None = None) -> Problem:
-    """A problem about one receipt of the run, naming its period and Procountor id."""
+    """A problem about one receipt of the run, naming its period and Procountor id (``detail``: a
+    support code of Procountor's answer, :func:`~.refusals.support_code`)."""
     field = f"receipts[{period}]"
     if detail is None:
-        return problem(code, locale, field=field, period=str(period), id=external_id)
-    return problem(code, locale, field=field, period=str(period), id=external_id, detail=detail)
+        return problem(code, locale, field=field, period=period, id=external_id)
+    return problem(code, locale, field=field, period=period, id=external_id, detail=detail)
 
 
 def _undo_receipt(record: BookingRecord, state: UndoState) -> UndoReceipt:
@@ -142,7 +144,8 @@ def survey(client: ProcountorClient, records: Sequence[BookingRecord], locale: s
     rights = (client.user_rights().get("rights") or {}).get("accounting") or {}
     level = str(rights.get("journalReceipts") or "NO_ACCESS")
     if level != "ALL_RIGHTS":
-        problems.append(problem("procountor.undo.rights", locale, level=level, field="procountor.user"))
+        shown = level if level in TERMS["right_level"] else "UNKNOWN"
+        problems.append(problem("procountor.undo.rights", locale, level=shown, field="procountor.user"))
     found = _read_receipts(client, [r.receipt.external_id for r in booked if r.receipt is not None])
     years = parse_fiscal_years(client.fiscal_years())
     surveyed: list[tuple[BookingRecord, UndoReceipt]] = []
@@ -224,7 +227,13 @@ class _Undo:
         except ProcountorApiError as refused:
             if not self._landed(receipt.external_id):
                 return receipt, [
-                    _about(receipt.external_id, receipt.period, "procountor.undo.refused", self.locale, str(refused))
+                    _about(
+                        receipt.external_id,
+                        receipt.period,
+                        "procountor.undo.refused",
+                        self.locale,
+                        support_code(refused),
+                    )
                 ]
         self.record(record)
         return _replace_state(receipt, UndoState.INVALIDATED), []

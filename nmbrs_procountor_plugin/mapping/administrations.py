@@ -8,7 +8,7 @@ not authorized or Procountor cannot be reached; those failures are themselves pr
 same answer. Procountor's dimensions are read once per call (one ``GET /dimensions``) and never
 kept between calls: an admin who fixes a name in Procountor and checks again must see the fix.
 
-Rules, from the seed article: one administration per account (a second one needs another
+Rules, from the help article (docs/product.md §3): one administration per account (a second one needs another
 account), and the dimension description must be "similar to" the dimension's name in Procountor,
 which the plugin reads as "equal, ignoring case and surrounding or repeated whitespace" (see
 :mod:`nmbrs_procountor_plugin.mapping.dimensions`): a near miss is reported with the closest name rather
@@ -45,8 +45,8 @@ from nmbrs_procountor_plugin.mapping.dimensions import (
     normalise,
     parse_dimensions,
 )
+from nmbrs_procountor_plugin.mapping.vat import vat_setting_problems
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import kind_word
 from nmbrs_procountor_plugin.provider import AccountSettings
 from nmbrs_procountor_plugin.rights import require_read
 
@@ -77,7 +77,7 @@ def _administration(raw: Mapping[str, Any], locale: str | None) -> Administratio
     """Read ``GET /company``: id, name and the business id (``businessIdentifier.code``)."""
     company_id = raw.get("id")
     if company_id is None or not str(company_id).strip():
-        raise ProblemError([problem("procountor.unexpected_response", locale, detail="GET /company: no company id")])
+        raise ProblemError([problem("procountor.unexpected_response", locale, detail="GET /company: id")])
     identifier = raw.get("businessIdentifier")
     business_id = identifier.get("code") if isinstance(identifier, Mapping) else None
     return Administration(
@@ -97,9 +97,10 @@ def validate_mapping(
     actor: Actor,
     host: PluginHost,
 ) -> list[Problem]:
-    """Every problem of ``mapping`` in one answer: account rules, dimension names, item coverage.
+    """Every problem of ``mapping`` in one answer: account rules, VAT settings, dimension names, coverage.
 
-    Order: account-level problems, then per kind (cost centers before cost units) the dimension
+    Order: account-level problems (the VAT status checked against ``GET /vats/default``), then
+    per kind (cost centers before cost units) the dimension
     problem, then the coverage warnings. A Procountor failure (not authorized, expired,
     unreachable) is returned as a problem next to the checks that did not need Procountor.
     """
@@ -112,6 +113,10 @@ def validate_mapping(
     except ProblemError as exc:
         return [*problems, *exc.problems, *_in_kind_order({**blank, **same_description(wanted, locale)})]
     problems.extend(administration_mismatch(account, mapping, record, locale))
+    try:
+        problems.extend(vat_setting_problems(account, host, record.company_name, locale))
+    except ProblemError as exc:
+        return [*problems, *exc.problems, *_in_kind_order({**blank, **same_description(wanted, locale)})]
     if not wanted:
         return [*problems, *_in_kind_order(blank)]
     try:
@@ -148,7 +153,7 @@ def one_per_account(
             locale,
             field="company_id",
             username=account.username,
-            mapped_company=", ".join(others),
+            mapped_company=others,
             company_id=mapping.company_id,
         )
     ]
@@ -198,7 +203,7 @@ def check_descriptions(
             "procountor.mapping.dimension_description_missing",
             locale,
             field=DIMENSION_FIELDS[kind],
-            kind=kind_word(kind, locale),
+            kind=kind,
         )
     return problems, wanted
 
@@ -224,8 +229,8 @@ def _used_twice(kind: DimensionKind, earlier_kind: DimensionKind, dimension: str
         "procountor.mapping.dimension_used_twice",
         locale,
         field=DIMENSION_FIELDS[kind],
-        kind=kind_word(kind, locale),
-        other_kind=kind_word(earlier_kind, locale),
+        kind=kind,
+        other_kind=earlier_kind,
         dimension=dimension,
     )
 
@@ -257,7 +262,7 @@ def match_dimension_names(
     """
     mapped: list[MappedKind] = []
     problems: dict[str, Problem] = {}
-    names = ", ".join(f"'{d.name}'" for d in dimensions)
+    names = tuple(f"'{d.name}'" for d in dimensions)
     lookups = [(item, find_dimension(dimensions, item.description)) for item in wanted]
     missing = same_description([item for item, found in lookups if found is None], locale)
     for item, found in lookups:
@@ -278,7 +283,7 @@ def match_dimension_names(
                 "procountor.mapping.no_dimensions",
                 locale,
                 field=DIMENSION_FIELDS[item.kind],
-                kind=kind_word(item.kind, locale),
+                kind=item.kind,
                 description=shown,
                 company_name=company_name,
             )
@@ -287,7 +292,7 @@ def match_dimension_names(
                 "procountor.mapping.dimension_not_found",
                 locale,
                 field=DIMENSION_FIELDS[item.kind],
-                kind=kind_word(item.kind, locale),
+                kind=item.kind,
                 description=shown,
                 names=names,
                 closest=closest,

@@ -19,7 +19,6 @@ from typing import Final
 from nmbrs_hookspecs.types import DimensionKind, HostCompany, Problem
 from nmbrs_procountor_plugin.mapping.dimensions import Dimension
 from nmbrs_procountor_plugin.messages import problem
-from nmbrs_procountor_plugin.messages.mapping import object_word
 
 # The HostCompany attribute holding the cost objects of each kind; also the Problem.field root.
 _COST_OBJECTS: Final = {"cost_center": "cost_centers", "cost_unit": "cost_units"}
@@ -47,7 +46,6 @@ def coverage_problems(
     for entry in mapped:
         attribute = _COST_OBJECTS[entry.kind]
         objects: tuple[tuple[str, str], ...] = getattr(company, attribute)
-        word = object_word(entry.kind, locale)
         for index, (code, description) in enumerate(objects):
             field = f"{attribute}[{index}]"
             shown = description.strip() or "-"
@@ -58,7 +56,7 @@ def coverage_problems(
                         _MISSING_CREATED if create_missing else _MISSING,
                         locale,
                         field=field,
-                        object=word,
+                        object=entry.kind,
                         cost_code=code,
                         description=shown,
                         dimension=entry.dimension.name,
@@ -70,7 +68,7 @@ def coverage_problems(
                         "procountor.mapping.item_inactive",
                         locale,
                         field=field,
-                        object=word,
+                        object=entry.kind,
                         cost_code=code,
                         description=shown,
                         dimension=entry.dimension.name,

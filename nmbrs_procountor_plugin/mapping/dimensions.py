@@ -1,6 +1,6 @@
 """Procountor dimensions as the plugin reads them, and how host cost objects are matched to them.
 
-The seed article asks admins to type the dimension's description "similar to" its name in
+The help article (docs/product.md §3) asks admins to type the dimension's description "similar to" its name in
 Procountor; admins type "kustannuspaikka " or "Kustannus  paikka". Matching therefore ignores
 case and surrounding or repeated whitespace, but nothing more: a near miss is reported with the
 closest name rather than guessed, because booking to the wrong dimension is worse than stopping.

@@ -1,36 +1,44 @@
 """Problems after a run is booked: the journal document on each receipt, and undoing a sent run."""
 
-from nmbrs_procountor_plugin.messages import entry
+from typing import Final
 
-ENTRIES = [
+from nmbrs_procountor_plugin.messages import Entry, Kind, Term, entry
+from nmbrs_procountor_plugin.messages.kinds import ParamKind
+
+_RECEIPT: Final[dict[str, ParamKind]] = {"period": Kind.PERIOD, "id": Kind.CODE}
+"""A booked receipt of the run: its period and Procountor's id of it."""
+
+ENTRIES: list[Entry] = [
     entry(
         "procountor.attachment.missing",
+        params={**_RECEIPT, "detail": Kind.TECHNICAL},
         en=(
-            "The receipt for {period} is booked (Procountor id {id}), but its journal document could not be attached: {detail}.",
+            "The receipt for {period} is booked (Procountor id {id}), but its journal document could not be attached ({detail}).",
             "Send the journal again: nothing is booked twice, and only the missing document is attached.",
         ),
         nl=(
-            "De boeking voor {period} staat in Procountor (id {id}), maar het journaaldocument kon niet worden bijgevoegd: {detail}.",
+            "De boeking voor {period} staat in Procountor (id {id}), maar het journaaldocument kon niet worden bijgevoegd ({detail}).",
             "Verzend de journaalpost opnieuw: er wordt niets dubbel geboekt en alleen het ontbrekende document wordt bijgevoegd.",
         ),
         sv=(
-            "Verifikationen för {period} är bokförd (Procountor-id {id}), men journaldokumentet kunde inte bifogas: {detail}.",
+            "Verifikationen för {period} är bokförd (Procountor-id {id}), men journaldokumentet kunde inte bifogas ({detail}).",
             "Skicka journalen igen: inget bokförs två gånger och bara det saknade dokumentet bifogas.",
         ),
         fi=(
-            "Kauden {period} tosite on kirjattu (Procountor-tunnus {id}), mutta kirjausaineistoa ei voitu liittää siihen: {detail}.",
+            "Kauden {period} tosite on kirjattu (Procountor-tunnus {id}), mutta kirjausaineistoa ei voitu liittää siihen ({detail}).",
             "Lähetä kirjaukset uudelleen: mitään ei kirjata kahdesti, ja vain puuttuva liite lisätään.",
         ),
         severity="warning",
     ),
     entry(
         "procountor.attachment.too_large",
+        params={"period": Kind.PERIOD, "size": Kind.NUMBER, "limit": Kind.NUMBER},
         en=(
-            "The journal document for {period} would be {size} bytes, and Procountor accepts attachments of at most {limit} bytes. Nothing was sent.",
+            "The journal document for {period} would be {size, plural, one {# byte} other {# bytes}}, and Procountor accepts attachments of at most {limit, plural, one {# byte} other {# bytes}}. Nothing was sent.",
             "Split the run into smaller journals, or turn off 'Attach the journal lines to each receipt' in the account's settings.",
         ),
         nl=(
-            "Het journaaldocument voor {period} zou {size} bytes groot zijn, en Procountor accepteert bijlagen van hoogstens {limit} bytes. Er is niets verzonden.",
+            "Het journaaldocument voor {period} zou {size, plural, one {# byte} other {# bytes}} groot zijn, en Procountor accepteert bijlagen van hoogstens {limit, plural, one {# byte} other {# bytes}}. Er is niets verzonden.",
             "Splits de run in kleinere journaalposten, of zet 'Journaalregels bij elke boeking voegen' uit in de instellingen van het account.",
         ),
         sv=(
@@ -64,6 +72,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.undo.already_invalidated",
+        params=_RECEIPT,
         en=(
             "The receipt for {period} (Procountor id {id}) is already invalidated in Procountor; it counts as undone.",
             "Nothing to do for this receipt.",
@@ -84,6 +93,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.undo.period_closed",
+        params=_RECEIPT,
         en=(
             "The receipt for {period} (Procountor id {id}) lies in a closed period, and Procountor does not let it be invalidated. Nothing was invalidated.",
             "Book a correction for {period} in a new run instead, or ask the accountant to reopen {period} in Procountor and undo again.",
@@ -103,6 +113,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.undo.period_pending",
+        params=_RECEIPT,
         en=(
             "The receipt for {period} (Procountor id {id}) lies in a period that is pending closing in Procountor, which does not let it be invalidated. Nothing was invalidated.",
             "Ask the accountant to set {period} back to open in Procountor and undo again, or book a correction for {period} in a new run.",
@@ -122,6 +133,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.undo.receipt_missing",
+        params=_RECEIPT,
         en=(
             "The receipt {id} that was booked for {period} is not in Procountor's company of this account. Nothing was invalidated.",
             "Check in Procountor that the account is authorized for the company the run was sent to, then undo again.",
@@ -141,6 +153,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.undo.rights",
+        params={"level": Term("right_level")},
         en=(
             "The Procountor user of this account may not invalidate journal receipts (right: {level}). Nothing was invalidated.",
             "In Procountor, give the user 'All rights' for journal receipts (Management > Users), then undo again.",
@@ -160,35 +173,37 @@ ENTRIES = [
     ),
     entry(
         "procountor.undo.refused",
+        params={**_RECEIPT, "detail": Kind.TECHNICAL},
         en=(
-            "Procountor refused to invalidate the receipt for {period} (Procountor id {id}): {detail}.",
+            "Procountor refused to invalidate the receipt for {period} (Procountor id {id}; its answer: {detail}).",
             "Check the period's status and the Procountor user's rights, then undo again; receipts already invalidated are left alone.",
         ),
         nl=(
-            "Procountor weigerde de boeking voor {period} (Procountor-id {id}) ongeldig te maken: {detail}.",
+            "Procountor weigerde de boeking voor {period} ongeldig te maken (Procountor-id {id}; antwoord van Procountor: {detail}).",
             "Controleer de status van de periode en de rechten van de Procountor-gebruiker en maak het daarna opnieuw ongedaan; al ongeldig gemaakte boekingen blijven zoals ze zijn.",
         ),
         sv=(
-            "Procountor vägrade makulera verifikationen för {period} (Procountor-id {id}): {detail}.",
+            "Procountor vägrade makulera verifikationen för {period} (Procountor-id {id}; Procountors svar: {detail}).",
             "Kontrollera periodens status och Procountor-användarens rättigheter och ångra sedan på nytt; redan makulerade verifikationer lämnas som de är.",
         ),
         fi=(
-            "Procountor ei suostunut mitätöimään kauden {period} tositetta (Procountor-tunnus {id}): {detail}.",
+            "Procountor ei suostunut mitätöimään kauden {period} tositetta (Procountor-tunnus {id}; Procountorin vastaus: {detail}).",
             "Tarkista kauden tila ja Procountor-käyttäjän oikeudet ja peru sitten uudelleen; jo mitätöidyt tositteet jätetään ennalleen.",
         ),
     ),
     entry(
         "procountor.undo.incomplete",
+        params={"done": Kind.COUNT, "total": Kind.COUNT},
         en=(
-            "{done} of the {total} receipts of this run are invalidated; the others are still booked in Procountor.",
+            "Of the {total, plural, one {# receipt} other {# receipts}} of this run, {done, plural, one {# is invalidated} other {# are invalidated}}; the others are still booked in Procountor.",
             "Undo again: the receipts already invalidated are left alone and the rest are invalidated.",
         ),
         nl=(
-            "{done} van de {total} boekingen van deze run zijn ongeldig gemaakt; de andere staan nog geboekt in Procountor.",
+            "Van de {total, plural, one {# boeking} other {# boekingen}} van deze run {done, plural, one {is er # ongeldig gemaakt} other {zijn er # ongeldig gemaakt}}; de andere staan nog geboekt in Procountor.",
             "Maak het opnieuw ongedaan: de al ongeldig gemaakte boekingen blijven zoals ze zijn en de rest wordt ongeldig gemaakt.",
         ),
         sv=(
-            "{done} av körningens {total} verifikationer är makulerade; de andra är fortfarande bokförda i Procountor.",
+            "Av körningens {total, plural, one {# verifikation} other {# verifikationer}} är {done, plural, one {# makulerad} other {# makulerade}}; de andra är fortfarande bokförda i Procountor.",
             "Ångra igen: redan makulerade verifikationer lämnas som de är och resten makuleras.",
         ),
         fi=(

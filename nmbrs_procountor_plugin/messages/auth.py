@@ -4,11 +4,12 @@ Messages never carry a token, code, state or key: the only parameters are names 
 already sees (the account's username, a company) and short, sanitised provider error words.
 """
 
-from nmbrs_procountor_plugin.messages import entry
+from nmbrs_procountor_plugin.messages import Kind, entry
 
 ENTRIES = [
     entry(
         "procountor.auth.not_authorized",
+        params={"username": Kind.TEXT},
         en=(
             "The Procountor account '{username}' is not authorized yet.",
             "Click the Procountor icon next to the account, log in at Procountor and choose the company.",
@@ -28,6 +29,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.expired",
+        params={"username": Kind.TEXT},
         en=(
             "The authorization of Procountor account '{username}' has expired or was withdrawn in Procountor.",
             "Click the Procountor icon next to the account and log in again to renew the authorization.",
@@ -47,6 +49,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.authorized",
+        params={"username": Kind.TEXT, "company_name": Kind.TEXT, "company_id": Kind.CODE},
         en=(
             "The Procountor account '{username}' is authorized for {company_name} ({company_id}).",
             "Map your companies to this administration on the Administrations tab.",
@@ -67,6 +70,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.api_key_refused",
+        params={"username": Kind.TEXT},
         en=(
             "Procountor refused the API key of account '{username}': it is mistyped, was revoked in Procountor, or its user lost access to the company.",
             "Create a new API key in Procountor (API client keys), enter it in the account settings and click the Procountor icon.",
@@ -124,6 +128,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.provider_error",
+        params={"error": Kind.TECHNICAL},
         en=(
             "Procountor refused the authorization request ({error}); nothing was changed.",
             "Try again by clicking the Procountor icon. If it keeps failing, contact your Nmbrs system administrator: the Procountor client registration may be wrong.",
@@ -162,6 +167,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.exchange_failed",
+        params={"detail": Kind.TECHNICAL},
         en=(
             "Procountor did not accept the login result ({detail}); nothing was stored.",
             "Click the Procountor icon and log in again; a login result can be used only once and only for a few minutes.",
@@ -181,6 +187,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.api_key_missing",
+        params={"username": Kind.TEXT},
         en=(
             "The Procountor account '{username}' uses the API key method but no API key is entered.",
             "Create an API key in Procountor (API client keys), enter it in the account settings and click the Procountor icon again.",
@@ -200,6 +207,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.refresh_busy",
+        params={"username": Kind.TEXT},
         en=(
             "Another task is renewing the Procountor authorization of '{username}' and did not finish in time.",
             "Try again in a minute; the authorization itself is not affected.",
@@ -219,6 +227,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.logout_failed",
+        params={"username": Kind.TEXT, "detail": Kind.TECHNICAL},
         en=(
             "The authorization of Procountor account '{username}' could not be ended at Procountor ({detail}); it may still work there.",
             "End the session in Procountor (or revoke the API key there) so that nobody can use the old authorization.",
@@ -239,6 +248,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.token_not_accepted",
+        params={"username": Kind.TEXT},
         en=(
             "Procountor did not accept a token it had just issued for account '{username}'; the authorization itself still works.",
             "Try again in a few minutes. If it keeps happening, contact Procountor support.",
@@ -258,20 +268,21 @@ ENTRIES = [
     ),
     entry(
         "procountor.auth.company_changed",
+        params={"chosen_name": Kind.TEXT, "chosen_id": Kind.CODE, "username": Kind.TEXT, "mapped": Kind.NAMES},
         en=(
-            "You chose {chosen} in Procountor, but the account '{username}' is mapped to Procountor company {mapped}.",
+            "You chose {chosen_name} ({chosen_id}) in Procountor, but the account '{username}' is mapped to {mapped, plural, one {Procountor company {mapped}} other {Procountor companies {mapped}}}.",
             "Authorize again and choose the mapped company; to book into another company, create another Procountor account.",
         ),
         nl=(
-            "U koos {chosen} in Procountor, maar het account '{username}' is gekoppeld aan Procountor-bedrijf {mapped}.",
+            "U koos {chosen_name} ({chosen_id}) in Procountor, maar het account '{username}' is gekoppeld aan {mapped, plural, one {Procountor-bedrijf {mapped}} other {de Procountor-bedrijven {mapped}}}.",
             "Autoriseer opnieuw en kies het gekoppelde bedrijf; maak een ander Procountor-account aan om in een ander bedrijf te boeken.",
         ),
         sv=(
-            "Du valde {chosen} i Procountor, men kontot '{username}' är mappat till Procountor-företaget {mapped}.",
+            "Du valde {chosen_name} ({chosen_id}) i Procountor, men kontot '{username}' är mappat till {mapped, plural, one {Procountor-företaget {mapped}} other {Procountor-företagen {mapped}}}.",
             "Auktorisera igen och välj det mappade företaget; skapa ett annat Procountor-konto för att bokföra i ett annat företag.",
         ),
         fi=(
-            "Valitsit Procountorissa yrityksen {chosen}, mutta tili '{username}' on liitetty Procountor-yritykseen {mapped}.",
+            "Valitsit Procountorissa yrityksen {chosen_name} ({chosen_id}), mutta tili '{username}' on liitetty {mapped, plural, one {Procountor-yritykseen {mapped}} other {Procountor-yrityksiin {mapped}}}.",
             "Valtuuta uudelleen ja valitse liitetty yritys; luo toinen Procountor-tili, jos haluat kirjata toiseen yritykseen.",
         ),
     ),

@@ -1,10 +1,11 @@
 """Problems shared by every area: rights, configuration, reaching Procountor."""
 
-from nmbrs_procountor_plugin.messages import entry
+from nmbrs_procountor_plugin.messages import Kind, Term, entry
 
 ENTRIES = [
     entry(
         "procountor.rights.write_required",
+        params={"action": Term("action")},
         en=(
             "You need the Procountor right 'write' to {action}.",
             "Ask an administrator to set Procountor to 'write' in your template.",
@@ -43,25 +44,27 @@ ENTRIES = [
     ),
     entry(
         "procountor.config.invalid",
+        params={"reason": Term("config_problem")},
         en=(
-            "The Procountor connection is not configured correctly: {detail}.",
+            "The Procountor connection is not configured correctly: {reason}.",
             "Contact your Nmbrs system administrator; the Procountor client settings need fixing.",
         ),
         nl=(
-            "De Procountor-koppeling is niet juist geconfigureerd: {detail}.",
+            "De Procountor-koppeling is niet juist geconfigureerd: {reason}.",
             "Neem contact op met uw Nmbrs-systeembeheerder; de Procountor-clientinstellingen moeten worden hersteld.",
         ),
         sv=(
-            "Procountor-kopplingen är inte korrekt konfigurerad: {detail}.",
+            "Procountor-kopplingen är inte korrekt konfigurerad: {reason}.",
             "Kontakta din Nmbrs-systemadministratör; Procountor-klientinställningarna behöver rättas.",
         ),
         fi=(
-            "Procountor-yhteyttä ei ole määritetty oikein: {detail}.",
+            "Procountor-yhteyttä ei ole määritetty oikein: {reason}.",
             "Ota yhteyttä Nmbrs-järjestelmän ylläpitäjään; Procountor-asiakasasetukset on korjattava.",
         ),
     ),
     entry(
         "procountor.config.insecure_url",
+        params={"url": Kind.CODE},
         en=(
             "The Procountor address {url} does not use HTTPS.",
             "Use an https:// address; plain http is only allowed for a local test server.",
@@ -81,20 +84,21 @@ ENTRIES = [
     ),
     entry(
         "procountor.unavailable",
+        params={"reason": Term("unavailable_reason"), "call": Kind.TECHNICAL},
         en=(
-            "Procountor could not be reached or answered with an error ({detail}).",
+            "Procountor gave no usable answer: {reason} ({call}).",
             "Wait a few minutes and try again. Nothing was booked twice; a retry finishes what is missing.",
         ),
         nl=(
-            "Procountor was niet bereikbaar of gaf een foutmelding ({detail}).",
+            "Procountor gaf geen bruikbaar antwoord: {reason} ({call}).",
             "Wacht een paar minuten en probeer het opnieuw. Er is niets dubbel geboekt; opnieuw proberen maakt af wat ontbreekt.",
         ),
         sv=(
-            "Procountor kunde inte nås eller svarade med ett fel ({detail}).",
+            "Procountor gav inget användbart svar: {reason} ({call}).",
             "Vänta några minuter och försök igen. Inget har bokförts två gånger; ett nytt försök slutför det som saknas.",
         ),
         fi=(
-            "Procountoriin ei saatu yhteyttä tai se vastasi virheellä ({detail}).",
+            "Procountorilta ei saatu käyttökelpoista vastausta: {reason} ({call}).",
             "Odota muutama minuutti ja yritä uudelleen. Mitään ei kirjattu kahdesti; uusi yritys viimeistelee puuttuvat.",
         ),
     ),
@@ -107,6 +111,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.unexpected_response",
+        params={"detail": Kind.TECHNICAL},
         en=(
             "Procountor answered in a way the integration does not understand ({detail}).",
             "Try again later; if it persists, contact Nmbrs support with the time of the attempt.",

@@ -4,7 +4,7 @@ Line numbers in messages are human (the first line is line 1); the problem's ``f
 zero-based index (``lines[0].amount``) that tools and Procountor's own errors use.
 """
 
-from nmbrs_procountor_plugin.messages import Entry, entry
+from nmbrs_procountor_plugin.messages import Entry, Kind, Term, entry
 
 ENTRIES: list[Entry] = [
     entry(
@@ -28,12 +28,13 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.reference_too_long",
+        params={"reference": Kind.TEXT, "length": Kind.NUMBER, "limit": Kind.NUMBER},
         en=(
-            "The journal reference '{reference}' is {length} characters long; Procountor allows at most {limit}.",
+            "The journal reference '{reference}' is {length, plural, one {# character} other {# characters}} long; Procountor allows at most {limit}.",
             "Shorten the reference to {limit} characters or fewer and send again.",
         ),
         nl=(
-            "De referentie '{reference}' is {length} tekens lang; Procountor staat er maximaal {limit} toe.",
+            "De referentie '{reference}' is {length, plural, one {# teken} other {# tekens}} lang; Procountor staat er maximaal {limit} toe.",
             "Kort de referentie in tot maximaal {limit} tekens en verstuur opnieuw.",
         ),
         sv=(
@@ -41,12 +42,13 @@ ENTRIES: list[Entry] = [
             "Korta referensen till högst {limit} tecken och skicka igen.",
         ),
         fi=(
-            "Tiliöinnin viite '{reference}' on {length} merkkiä pitkä; Procountor sallii enintään {limit}.",
+            "Tiliöinnin viite '{reference}' on {length, plural, one {# merkin} other {# merkkiä}} pitkä; Procountor sallii enintään {limit}.",
             "Lyhennä viite enintään {limit} merkkiin ja lähetä uudelleen.",
         ),
     ),
     entry(
         "procountor.journal.account_missing",
+        params={"line": Kind.LINE, "amount": Kind.AMOUNT},
         en=(
             "Line {line} (amount {amount}) has no ledger account.",
             "Map the wage component of this line to a ledger account in the general ledger scheme and recreate the journal.",
@@ -66,6 +68,7 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.amount_decimals",
+        params={"line": Kind.LINE, "amount": Kind.AMOUNT},
         en=(
             "Line {line}: the amount {amount} has more than two decimals.",
             "Procountor books whole cents; correct the amount in the payroll so it has at most two decimals. It is not rounded for you, because rounding could unbalance the journal.",
@@ -85,6 +88,7 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.amount_too_large",
+        params={"line": Kind.LINE, "amount": Kind.AMOUNT, "limit": Kind.AMOUNT},
         en=(
             "Line {line}: the amount {amount} is larger than the {limit} this integration can book.",
             "Check the amount in the payroll; it is almost certainly an error.",
@@ -104,6 +108,7 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.period_after_run",
+        params={"line": Kind.LINE, "amount": Kind.AMOUNT, "period": Kind.PERIOD, "run_period": Kind.PERIOD},
         en=(
             "Line {line} (amount {amount}) is booked in period {period}, after the run's own period {run_period}.",
             "A run can correct earlier periods but cannot book in later ones; check the line's period in the payroll.",
@@ -123,20 +128,21 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.line_invalid",
+        params={"line": Kind.LINE, "field_name": Term("field", verbatim_unknown=True)},
         en=(
-            "Line {line}: the value of '{name}' cannot be booked ({detail}).",
+            "Line {line}: the value of '{field_name}' cannot be booked.",
             "Correct the line in the payroll and recreate the journal.",
         ),
         nl=(
-            "Regel {line}: de waarde van '{name}' kan niet worden geboekt ({detail}).",
+            "Regel {line}: de waarde van '{field_name}' kan niet worden geboekt.",
             "Corrigeer de regel in de salarisadministratie en maak de journaalpost opnieuw aan.",
         ),
         sv=(
-            "Rad {line}: värdet i '{name}' kan inte bokföras ({detail}).",
+            "Rad {line}: värdet i '{field_name}' kan inte bokföras.",
             "Rätta raden i lönen och skapa journalen på nytt.",
         ),
         fi=(
-            "Rivi {line}: kentän '{name}' arvoa ei voi kirjata ({detail}).",
+            "Rivi {line}: kentän '{field_name}' arvoa ei voi kirjata.",
             "Korjaa rivi palkanlaskennassa ja luo tiliöinti uudelleen.",
         ),
     ),
@@ -161,6 +167,7 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.unbalanced",
+        params={"period": Kind.PERIOD, "debit": Kind.AMOUNT, "credit": Kind.AMOUNT, "difference": Kind.AMOUNT},
         en=(
             "The lines booked in period {period} do not balance: debit {debit} and credit {credit} differ by {difference}.",
             "Every receipt must total 0.00. Check the journal's lines for {period} in the payroll.",
@@ -180,46 +187,49 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.zero_lines_skipped",
+        params={"count": Kind.COUNT, "lines": Kind.LINES},
         en=(
-            "{count} line(s) with amount 0.00 were left out: line {lines}.",
+            "{count, plural, one {# line with amount 0.00 was left out: line {lines}.} other {# lines with amount 0.00 were left out: lines {lines}.}}",
             "Nothing to do; Procountor receipts only carry rows with an amount.",
         ),
         nl=(
-            "{count} regel(s) met bedrag 0,00 zijn weggelaten: regel {lines}.",
+            "{count, plural, one {# regel met bedrag 0,00 is weggelaten: regel {lines}.} other {# regels met bedrag 0,00 zijn weggelaten: regels {lines}.}}",
             "U hoeft niets te doen; Procountor-boekingen bevatten alleen regels met een bedrag.",
         ),
         sv=(
-            "{count} rad(er) med beloppet 0,00 utelämnades: rad {lines}.",
+            "{count, plural, one {# rad med beloppet 0,00 utelämnades: rad {lines}.} other {# rader med beloppet 0,00 utelämnades: raderna {lines}.}}",
             "Inget att göra; Procountors verifikationer innehåller bara rader med belopp.",
         ),
         fi=(
-            "{count} rivi(ä), joiden summa on 0,00, jätettiin pois: rivi {lines}.",
+            "{count, plural, one {# rivi, jonka summa on 0,00, jätettiin pois: rivi {lines}.} other {# riviä, joiden summa on 0,00, jätettiin pois: rivit {lines}.}}",
             "Ei toimenpiteitä; Procountorin tositteille viedään vain rivit, joilla on summa.",
         ),
         severity="info",
     ),
     entry(
         "procountor.journal.text_adjusted",
+        params={"lines": Kind.LINES, "limit": Kind.NUMBER},
         en=(
-            "The description of line {lines} was adjusted for Procountor.",
+            "{lines, plural, one {The description of line {lines} was adjusted for Procountor.} other {The descriptions of lines {lines} were adjusted for Procountor.}}",
             "Characters Procountor cannot store (outside Windows-1252, such as emoji) are replaced and text beyond {limit} characters is cut. Nothing else changed.",
         ),
         nl=(
-            "De omschrijving van regel {lines} is aangepast voor Procountor.",
+            "{lines, plural, one {De omschrijving van regel {lines} is aangepast voor Procountor.} other {De omschrijvingen van de regels {lines} zijn aangepast voor Procountor.}}",
             "Tekens die Procountor niet kan opslaan (buiten Windows-1252, zoals emoji) worden vervangen en tekst na {limit} tekens wordt afgekapt. Verder is niets veranderd.",
         ),
         sv=(
-            "Beskrivningen på rad {lines} anpassades för Procountor.",
+            "{lines, plural, one {Beskrivningen på rad {lines} anpassades för Procountor.} other {Beskrivningarna på raderna {lines} anpassades för Procountor.}}",
             "Tecken som Procountor inte kan lagra (utanför Windows-1252, t.ex. emoji) ersätts och text efter {limit} tecken kortas bort. Inget annat ändrades.",
         ),
         fi=(
-            "Rivin {lines} selite mukautettiin Procountoria varten.",
+            "{lines, plural, one {Rivin {lines} selite mukautettiin Procountoria varten.} other {Rivien {lines} selitteet mukautettiin Procountoria varten.}}",
             "Merkit, joita Procountor ei voi tallentaa (Windows-1252:n ulkopuoliset, kuten emojit), korvataan ja {limit} merkin ylittävä teksti katkaistaan. Muuta ei muutettu.",
         ),
         severity="info",
     ),
     entry(
         "procountor.journal.reference_adjusted",
+        params={"reference": Kind.TEXT, "sent": Kind.TEXT},
         en=(
             "The journal reference '{reference}' is sent to Procountor as '{sent}'.",
             "Procountor cannot store some of its characters (outside Windows-1252); they were replaced.",
@@ -240,6 +250,7 @@ ENTRIES: list[Entry] = [
     ),
     entry(
         "procountor.journal.booking_date_outside_period",
+        params={"date": Kind.DATE, "period": Kind.PERIOD},
         en=(
             "The run's booking date {date} is not in the run's period {period}.",
             "Correct the booking date of the payroll run so it lies in {period}, then send again.",

@@ -1,67 +1,49 @@
-"""Problems of the administration-mapping area, and the words for the host's cost object kinds.
+"""Problems of the administration-mapping area.
 
-Placeholders are the same in every language, so a parameter can never be missing in one of them.
-The kind words ("Cost Centers", "Kostenplaatsen", ...) are parameters rather than separate
-entries: one code per problem, whichever kind it is about, is what hosts and support key on.
-Nmbrs calls them Cost Centers and Cost Units; Procountor calls the thing they go to a dimension.
+The cost object kinds ("Cost Centers", "Kostenplaatsen", ...) are :class:`~.kinds.Term`
+parameters (tables ``cost_feature`` and ``cost_object``) rather than separate entries: one code
+per problem, whichever kind it is about, is what hosts and support key on. Nmbrs calls them Cost
+Centers and Cost Units; Procountor calls the thing they go to a dimension.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Final
 
-from nmbrs_procountor_plugin.messages import entry, language
+from nmbrs_procountor_plugin.messages import Entry, Kind, Term, entry
 
-# kind -> language -> (one object, the feature): "Cost center 100", "Cost Centers are switched on".
-_KIND_WORDS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
-    "cost_center": {
-        "en": ("Cost center", "Cost Centers"),
-        "nl": ("Kostenplaats", "Kostenplaatsen"),
-        "sv": ("Kostnadsställe", "Kostnadsställen"),
-        "fi": ("Kustannuspaikka", "Kustannuspaikat"),
-    },
-    "cost_unit": {
-        "en": ("Cost unit", "Cost Units"),
-        "nl": ("Kostendrager", "Kostendragers"),
-        "sv": ("Kostnadsbärare", "Kostnadsbärare"),
-        "fi": ("Kustannusyksikkö", "Kustannusyksiköt"),
-    },
-}
+_FEATURE: Final = Term("cost_feature")
+_OBJECT: Final = Term("cost_object")
 
-
-def object_word(kind: str, locale: str | None) -> str:
-    """One cost object of ``kind`` in the actor's language, e.g. "Kostenplaats"."""
-    return _KIND_WORDS[kind][language(locale)][0]
-
-
-def kind_word(kind: str, locale: str | None) -> str:
-    """The host feature ``kind`` in the actor's language, e.g. "Cost Units"."""
-    return _KIND_WORDS[kind][language(locale)][1]
-
-
-ENTRIES = [
+ENTRIES: list[Entry] = [
     entry(
         "procountor.mapping.one_per_account",
+        params={"username": Kind.TEXT, "mapped_company": Kind.NAMES, "company_id": Kind.CODE},
         en=(
-            "Procountor account '{username}' is already mapped to company {mapped_company}; an account can be mapped to one administration only.",
+            "Procountor account '{username}' is already mapped to {mapped_company, plural, one {company {mapped_company}} other {companies {mapped_company}}}; an account can be mapped to one administration only.",
             "To map company {company_id} as well, create another Procountor account on the Integration page, authorize it and map the company there.",
         ),
         nl=(
-            "Procountor-account '{username}' is al gekoppeld aan bedrijf {mapped_company}; een account kan aan slechts één administratie worden gekoppeld.",
+            "Procountor-account '{username}' is al gekoppeld aan {mapped_company, plural, one {bedrijf {mapped_company}} other {de bedrijven {mapped_company}}}; een account kan aan slechts één administratie worden gekoppeld.",
             "Wilt u ook bedrijf {company_id} koppelen, maak dan een ander Procountor-account aan op de pagina Integratie, autoriseer het en koppel het bedrijf daar.",
         ),
         sv=(
-            "Procountor-kontot '{username}' är redan kopplat till företaget {mapped_company}; ett konto kan bara kopplas till en administration.",
+            "Procountor-kontot '{username}' är redan kopplat till {mapped_company, plural, one {företaget {mapped_company}} other {företagen {mapped_company}}}; ett konto kan bara kopplas till en administration.",
             "För att även koppla företaget {company_id}, skapa ett annat Procountor-konto på sidan Integration, auktorisera det och koppla företaget där.",
         ),
         fi=(
-            "Procountor-tili '{username}' on jo liitetty yritykseen {mapped_company}; tilin voi liittää vain yhteen Procountor-yritykseen.",
+            "Procountor-tili '{username}' on jo liitetty {mapped_company, plural, one {yritykseen {mapped_company}} other {yrityksiin {mapped_company}}}; tilin voi liittää vain yhteen Procountor-yritykseen.",
             "Jos haluat liittää myös yrityksen {company_id}, luo Integraatio-sivulla toinen Procountor-tili, valtuuta se ja liitä yritys siellä.",
         ),
     ),
     entry(
         "procountor.mapping.administration_mismatch",
+        params={
+            "administration_id": Kind.CODE,
+            "username": Kind.TEXT,
+            "authorized_name": Kind.TEXT,
+            "authorized_id": Kind.CODE,
+        },
         en=(
             "Administration {administration_id} is not the Procountor company that account '{username}' is authorized for: {authorized_name} ({authorized_id}).",
             "Choose {authorized_name} as the administration, or authorize the account again and choose company {administration_id} when logging in at Procountor.",
@@ -81,6 +63,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.mapping.dimension_description_missing",
+        params={"kind": _FEATURE},
         en=(
             "{kind} are switched on for this mapping, but the description of their dimension is empty.",
             "Enter the name of the Procountor dimension the {kind} are booked on, written as in Procountor, or switch {kind} off.",
@@ -100,6 +83,13 @@ ENTRIES = [
     ),
     entry(
         "procountor.mapping.dimension_not_found",
+        params={
+            "company_name": Kind.TEXT,
+            "description": Kind.TEXT,
+            "kind": _FEATURE,
+            "names": Kind.NAMES,
+            "closest": Kind.TEXT,
+        },
         en=(
             "Procountor company {company_name} has no dimension '{description}' for the {kind}. Its dimensions are: {names}.",
             "Did you mean '{closest}'? Change the description to the dimension's name as written in Procountor.",
@@ -119,6 +109,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.mapping.no_dimensions",
+        params={"company_name": Kind.TEXT, "kind": _FEATURE, "description": Kind.TEXT},
         en=(
             "Procountor company {company_name} has no dimensions at all, so the {kind} cannot be booked on dimension '{description}'.",
             "Create the dimension '{description}' in Procountor (dimensions can only be created in Procountor itself), or switch {kind} off.",
@@ -132,12 +123,13 @@ ENTRIES = [
             "Skapa dimensionen '{description}' i Procountor (dimensioner kan bara skapas i Procountor), eller slå av {kind}.",
         ),
         fi=(
-            "Procountor-yrityksellä {company_name} ei ole lainkaan dimensioita, joten {kind} ei voi kirjata dimensiolle '{description}'.",
+            "Procountor-yrityksellä {company_name} ei ole lainkaan dimensioita, joten dimensiota '{description}' ei voi käyttää ({kind}).",
             "Luo dimensio '{description}' Procountorissa (dimensioita voi luoda vain Procountorissa), tai poista {kind} käytöstä.",
         ),
     ),
     entry(
         "procountor.mapping.dimension_used_twice",
+        params={"kind": _FEATURE, "other_kind": _FEATURE, "dimension": Kind.TEXT},
         en=(
             "{kind} and {other_kind} are both mapped to Procountor dimension '{dimension}'.",
             "Map {kind} to another dimension or switch one of them off: a journal row carries one item per dimension, so one of the two would be lost.",
@@ -157,46 +149,56 @@ ENTRIES = [
     ),
     entry(
         "procountor.mapping.item_missing",
+        params={"object": _OBJECT, "cost_code": Kind.CODE, "description": Kind.TEXT, "dimension": Kind.TEXT},
         en=(
             "{object} {cost_code} ({description}) has no item in Procountor dimension '{dimension}'; a journal using it would be refused.",
             "Create an item with code {cost_code} in the dimension in Procountor, or switch on the account setting 'Create missing dimension items' to have the export create it.",
         ),
         nl=(
             "{object} {cost_code} ({description}) heeft geen item in Procountor-dimensie '{dimension}'; een journaal dat deze gebruikt wordt geweigerd.",
-            "Maak in Procountor een item met code {cost_code} aan in de dimensie, of zet de accountinstelling 'Create missing dimension items' aan zodat de export het aanmaakt.",
+            "Maak in Procountor een item met code {cost_code} aan in de dimensie, of zet de accountinstelling 'Ontbrekende dimensie-items aanmaken' aan zodat de export het aanmaakt.",
         ),
         sv=(
             "{object} {cost_code} ({description}) har inget objekt i Procountor-dimensionen '{dimension}'; en verifikation som använder det skulle avvisas.",
-            "Skapa ett objekt med koden {cost_code} i dimensionen i Procountor, eller slå på kontoinställningen 'Create missing dimension items' så att exporten skapar det.",
+            "Skapa ett objekt med koden {cost_code} i dimensionen i Procountor, eller slå på kontoinställningen 'Skapa saknade dimensionsobjekt' så att exporten skapar det.",
         ),
         fi=(
             "{object} {cost_code} ({description}): Procountor-dimensiossa '{dimension}' ei ole sille nimikettä; sitä käyttävä tosite hylättäisiin.",
-            "Luo dimensioon Procountorissa nimike koodilla {cost_code}, tai ota käyttöön tilin asetus 'Create missing dimension items', jolloin vienti luo sen.",
+            "Luo dimensioon Procountorissa nimike koodilla {cost_code}, tai ota käyttöön tilin asetus 'Luo puuttuvat dimension nimikkeet', jolloin vienti luo sen.",
         ),
         severity="warning",
     ),
     entry(
         "procountor.mapping.item_will_be_created",
+        params={"object": _OBJECT, "cost_code": Kind.CODE, "description": Kind.TEXT, "dimension": Kind.TEXT},
         en=(
             "{object} {cost_code} ({description}) has no item in Procountor dimension '{dimension}'; the first export that uses it will create one.",
             "Nothing to do: the account setting 'Create missing dimension items' is on. Create the item in Procountor yourself if you want another description.",
         ),
         nl=(
             "{object} {cost_code} ({description}) heeft geen item in Procountor-dimensie '{dimension}'; de eerste export die het gebruikt maakt het aan.",
-            "U hoeft niets te doen: de accountinstelling 'Create missing dimension items' staat aan. Maak het item zelf aan in Procountor als u een andere omschrijving wilt.",
+            "U hoeft niets te doen: de accountinstelling 'Ontbrekende dimensie-items aanmaken' staat aan. Maak het item zelf aan in Procountor als u een andere omschrijving wilt.",
         ),
         sv=(
             "{object} {cost_code} ({description}) har inget objekt i Procountor-dimensionen '{dimension}'; den första exporten som använder det skapar ett.",
-            "Inget att göra: kontoinställningen 'Create missing dimension items' är påslagen. Skapa objektet själv i Procountor om du vill ha en annan beskrivning.",
+            "Inget att göra: kontoinställningen 'Skapa saknade dimensionsobjekt' är påslagen. Skapa objektet själv i Procountor om du vill ha en annan beskrivning.",
         ),
         fi=(
             "{object} {cost_code} ({description}): Procountor-dimensiossa '{dimension}' ei ole sille nimikettä; ensimmäinen sitä käyttävä vienti luo sen.",
-            "Ei toimenpiteitä: tilin asetus 'Create missing dimension items' on käytössä. Luo nimike itse Procountorissa, jos haluat toisen kuvauksen.",
+            "Ei toimenpiteitä: tilin asetus 'Luo puuttuvat dimension nimikkeet' on käytössä. Luo nimike itse Procountorissa, jos haluat toisen kuvauksen.",
         ),
         severity="info",
     ),
     entry(
         "procountor.mapping.item_inactive",
+        params={
+            "object": _OBJECT,
+            "cost_code": Kind.CODE,
+            "description": Kind.TEXT,
+            "item_code": Kind.CODE,
+            "item_description": Kind.TEXT,
+            "dimension": Kind.TEXT,
+        },
         en=(
             "{object} {cost_code} ({description}) matches item {item_code} ({item_description}) in Procountor dimension '{dimension}', but that item is inactive; a journal using it would be refused.",
             "Reactivate item {item_code} in Procountor, or change the {object} of the employees concerned in Nmbrs.",
@@ -217,6 +219,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.mapping.dimensions_forbidden",
+        params={"username": Kind.TEXT},
         en=(
             "The Procountor user of account '{username}' may not read the company's dimensions.",
             "Give that user the right to see dimensions in Procountor's user rights, then check the mapping again.",
@@ -232,6 +235,32 @@ ENTRIES = [
         fi=(
             "Tilin '{username}' Procountor-käyttäjä ei saa lukea yrityksen dimensioita.",
             "Anna käyttäjälle Procountorin käyttöoikeuksissa oikeus nähdä dimensiot ja tarkista liitos sitten uudelleen.",
+        ),
+    ),
+    entry(
+        "procountor.mapping.vat_status_not_enabled",
+        params={
+            "vat_status": Kind.CODE,
+            "vat_receipts": Term("vat_receipts"),
+            "enabled": Kind.NAMES,
+            "company_name": Kind.TEXT,
+            "username": Kind.TEXT,
+        },
+        en=(
+            "VAT status {vat_status} is not enabled for {vat_receipts} in Procountor company {company_name}, so Procountor would refuse every journal of account '{username}'.",
+            "Set the account's VAT status to one enabled for {vat_receipts} ({enabled}), or enable VAT status {vat_status} in Procountor's VAT defaults, then check the mapping again.",
+        ),
+        nl=(
+            "Btw-status {vat_status} is niet ingeschakeld voor {vat_receipts} in Procountor-bedrijf {company_name}, dus Procountor zou elk journaal van account '{username}' weigeren.",
+            "Stel voor het account een btw-status in die voor {vat_receipts} is ingeschakeld ({enabled}), of schakel btw-status {vat_status} in bij de btw-standaarden van Procountor en controleer de koppeling daarna opnieuw.",
+        ),
+        sv=(
+            "Momsstatus {vat_status} är inte aktiverad för {vat_receipts} i Procountor-företaget {company_name}, så Procountor skulle avvisa varje verifikat från kontot '{username}'.",
+            "Ange en momsstatus för kontot som är aktiverad för {vat_receipts} ({enabled}), eller aktivera momsstatus {vat_status} i Procountors momsinställningar och kontrollera sedan kopplingen igen.",
+        ),
+        fi=(
+            "ALV-tila {vat_status} ei ole käytössä {vat_receipts} Procountor-yrityksessä {company_name}, joten Procountor hylkäisi jokaisen tilin '{username}' muistiotositteen.",
+            "Valitse tilille ALV-tila, joka on käytössä {vat_receipts} ({enabled}), tai ota ALV-tila {vat_status} käyttöön Procountorin ALV-oletuksissa ja tarkista liitos sitten uudelleen.",
         ),
     ),
 ]

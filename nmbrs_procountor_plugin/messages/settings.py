@@ -1,10 +1,11 @@
 """Problems with an account's own settings, one code per setting so each is a whole sentence."""
 
-from nmbrs_procountor_plugin.messages import entry
+from nmbrs_procountor_plugin.messages import Kind, entry
 
 ENTRIES = [
     entry(
         "procountor.settings.authorization_method",
+        params={"value": Kind.TEXT},
         en=(
             "The account's authorization method '{value}' is not one Procountor offers.",
             "Open the account on the Integration page and choose 'login' or 'api_key' as authorization method.",
@@ -24,6 +25,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.settings.vat_type",
+        params={"value": Kind.TEXT},
         en=(
             "The account's VAT type '{value}' is not one Procountor accepts on journal rows.",
             "Open the account on the Integration page and choose PURCHASE or SALES as VAT type.",
@@ -43,6 +45,7 @@ ENTRIES = [
     ),
     entry(
         "procountor.settings.vat_status",
+        params={"value": Kind.TEXT},
         en=(
             "The account's VAT status '{value}' is not a VAT status code.",
             "Open the account on the Integration page and enter a whole number such as 12 ('No VAT handling').",

@@ -7,6 +7,6 @@ Procountor's documented rules, so a misunderstanding in the client cannot be mir
 from .config import SandboxConfig
 from .persist import StateFileError
 from .requestlog import LoggedRequest
-from .server import Sandbox
+from .server import ListenError, Sandbox
 
-__all__ = ["LoggedRequest", "Sandbox", "SandboxConfig", "StateFileError"]
+__all__ = ["ListenError", "LoggedRequest", "Sandbox", "SandboxConfig", "StateFileError"]

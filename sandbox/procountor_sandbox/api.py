@@ -1,4 +1,4 @@
-"""The bearer-protected REST resources under ``/api`` (procountor-api.md §3-§6).
+"""The bearer-protected REST resources under ``/api`` (docs/procountor-api.md §3-§6).
 
 Every handler runs with the caller's token already resolved to (user, company, client); each
 token sees only its own company, as in Procountor where one token equals one company.
@@ -6,7 +6,6 @@ token sees only its own company, as in Procountor where one token equals one com
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 from . import attachments, jsonio
 from .ledger import basic_info, store_receipt
 from .models import Company, Dimension, DimensionItem, User
+from .receipt_view import full_view
 from .responses import error, forbidden, json_response, violations
 from .rules import (
     RECEIPT_STATUSES,
@@ -88,7 +88,8 @@ def company(ctx: Ctx) -> Response:
             "id": c.id,
             "name": c.name,
             "country": "FINLAND",
-            "businessIdentifier": {"brnType": "Y_TUNNUS", "code": c.business_id},
+            # A Finnish Y-tunnus is brnType "FI" in the official list (docs/sandbox.md).
+            "businessIdentifier": {"brnType": "FI", "code": c.business_id},
             "companyCurrency": "EUR",
         }
     )
@@ -118,6 +119,7 @@ def users(ctx: Ctx) -> Response:
             "firstName": u.first_name,
             "lastName": u.last_name,
             "email": u.email,
+            "mobilePhone": u.mobile_phone,
         }
     )
 
@@ -291,7 +293,7 @@ def create_receipt(ctx: Ctx) -> Response:
     if not config.keep_invoice_notes:
         body = {key: value for key, value in body.items() if key != "invoiceNotes"}
     receipt = store_receipt(ctx.state, ctx.company, body, reconcile)
-    return json_response(receipt)
+    return json_response(full_view(receipt))
 
 
 def _int_arg(ctx: Ctx, name: str, default: int, low: int, high: int | None) -> int | Response:
@@ -389,7 +391,10 @@ def get_receipts(ctx: Ctx, ids: str) -> Response:
         return error(400, f"Invalid receipt id list: {ids}", "receiptId")
     if len(parts) > MAX_BATCH:
         return error(400, f"At most {MAX_BATCH} ids can be requested at once", "receiptId")
-    found = [copy.deepcopy(ctx.company.receipts[int(p)]) for p in parts if int(p) in ctx.company.receipts]
+    # Several ids answer a list "ordered by resource ID" without duplicates, even when only one
+    # is found (published definition, docs/sandbox.md).
+    wanted = sorted({int(p) for p in parts})
+    found = [full_view(ctx.company.receipts[i]) for i in wanted if i in ctx.company.receipts]
     if not found:
         return error(404, "Ledger receipt not found")
     return json_response(found[0] if len(parts) == 1 else found)
@@ -412,7 +417,7 @@ def _receipt_action(
     if needs_open_period:
         day = parse_date(receipt["receiptDate"])
         assert day is not None
-        if not date_is_open(ctx.company, day):
+        if not date_is_open(ctx.company, day, ctx.state.config.pending_periods == "accept"):
             return forbidden("CLOSED_FISCAL_PERIOD")
     receipt["status"] = target
     receipt["version"] = timestamp()
@@ -463,7 +468,8 @@ URL_MAP = Map(
 
 def dispatch(state: SandboxState, request: Request, token: AccessToken) -> Response:
     """Route an authenticated request; the caller has checked the token and holds no lock."""
-    adapter = URL_MAP.bind("sandbox", path_info=request.path[len("/api") :] or "/")
+    prefix_end = request.path.find("/", 1)
+    adapter = URL_MAP.bind("sandbox", path_info=request.path[prefix_end:] if prefix_end > 0 else "/")
     try:
         endpoint, values = adapter.match(method=request.method)
     except MethodNotAllowed as exc:

@@ -7,6 +7,7 @@ before the Azure gateway, which answers before the rate limiter and the API prop
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 import time
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from . import admin, api, login, oauth
+from . import admin, api, index, login, oauth
 from .faults import Fault, FaultRegistry
 from .ratelimit import RateLimiter
 from .requestlog import NO_RESPONSE, LoggedRequest, RequestLog
@@ -27,7 +28,12 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
+CONNECTION_KEY = "procountor_sandbox.connection"
+"""The WSGI environ key where the server puts the number of the request's TCP connection."""
 TOKEN_PATHS = ("/api/oauth/token", "/api/oauth/token/")
+# The API is served at /api and at the versioned paths of Procountor's release notes
+# (/latest, /supported, /vYYMM; docs/sandbox.md). The token endpoint is only at /api.
+API_PREFIX = re.compile(r"^/(?:api|latest|supported|v\d{4})(?:/|$)")
 LOGIN_PATHS = ("/login", "/login/")
 
 
@@ -75,6 +81,7 @@ class SandboxApp:
                     status,
                     started,
                     client[0],
+                    int(environ.get(CONNECTION_KEY, 0)),
                 )
             )
 
@@ -141,7 +148,7 @@ class SandboxApp:
             "Transfer-Encoding", ""
         ).lower()
         if request.method in ("GET", "HEAD") and has_body:
-            # The Azure Application Gateway in front of Procountor refuses these ([S2] 2.3.1).
+            # The Azure Application Gateway in front of Procountor refuses these (docs/procountor-api.md §6 [S2] 2.3.1).
             return raw_html(403, AZURE_403)
         if path in LOGIN_PATHS:
             client[0] = login.param(request, "client_id")
@@ -152,7 +159,7 @@ class SandboxApp:
         if path == "/logout":
             client[0] = self._bearer_client(request)
             return self._limited(client[0]) or oauth.logout(self.state, request)
-        if path == "/api" or path.startswith("/api/"):
+        if API_PREFIX.match(path):
             client[0] = self._bearer_client(request)
             limited = self._limited(client[0])
             if limited is not None:
@@ -163,4 +170,6 @@ class SandboxApp:
             if token is None:
                 return unauthorized()
             return api.dispatch(self.state, request, token)
+        if path == "/" and request.method in ("GET", "HEAD"):
+            return index.page(self.state, request)
         return error(404, "Not Found")

@@ -49,7 +49,7 @@ class SandboxConfig:
 
     def __post_init__(self) -> None:
         # Procountor registers exactly one redirect URI per client and it must be a clean URL
-        # without query string (procountor-api.md §2a, [P1][P9]); refusing it here keeps the
+        # without query string (docs/procountor-api.md §2a, [P1][P9]); refusing it here keeps the
         # sandbox from accepting a registration the real service would not.
         parts = urlsplit(self.redirect_uri)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -72,6 +72,8 @@ class SandboxConfig:
             raise ValueError(f"pending_periods must be 'refuse' or 'accept': {self.pending_periods!r}")
         if self.token_error_shape not in ("rfc", "errors"):
             raise ValueError(f"token_error_shape must be 'rfc' or 'errors': {self.token_error_shape!r}")
+        if self.pending_periods not in ("refuse", "accept"):
+            raise ValueError(f"pending_periods must be 'refuse' or 'accept': {self.pending_periods!r}")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port out of range: {self.port}")
 

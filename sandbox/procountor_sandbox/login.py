@@ -1,4 +1,4 @@
-"""The browser login page at ``{host}/login`` (authorization-code flow, procountor-api.md §2a).
+"""The browser login page at ``{host}/login`` (authorization-code flow, docs/procountor-api.md §2a).
 
 Two steps, both plain HTML forms so that a real browser and a form-posting HTTP client can
 drive them: (1) username + password, (2) choose the company. A client that already knows the

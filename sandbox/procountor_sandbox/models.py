@@ -106,3 +106,4 @@ class User:
     last_name: str
     email: str
     rights: dict[int, JournalRight] = field(default_factory=dict)  # company id -> journal right
+    mobile_phone: str = "+358 40 000 0000"  # User.mobilePhone is required in the published definition

@@ -1,4 +1,4 @@
-"""``POST /api/oauth/token`` and ``POST /logout`` (procountor-api.md §2).
+"""``POST /api/oauth/token`` and ``POST /logout`` (docs/procountor-api.md §2).
 
 The token endpoint is deliberately picky about transport (form body only, no charset
 parameter, nothing in the query string) because Procountor's release notes 23.09 and 24.08

@@ -1,4 +1,4 @@
-"""Per-client sliding-window limit (Procountor: 20 requests/second per client [P4]).
+"""Per-client sliding-window limit (Procountor: 20 requests/second per client, docs/procountor-api.md §6 [P4]).
 
 Procountor does not document what happens over the limit; the sandbox answers 429 so that
 clients exercise their back-off path (docs/sandbox.md).

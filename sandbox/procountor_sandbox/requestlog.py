@@ -18,6 +18,9 @@ class LoggedRequest:
     status: int
     at: float
     client_id: str | None
+    connection: int = 0
+    """Which TCP connection carried the request (1, 2, ... in the order the sandbox accepted
+    them; 0 = unknown): requests sharing a number came over one kept-alive connection."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

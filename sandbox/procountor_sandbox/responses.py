@@ -19,7 +19,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def error(status: int, message: str, field: str | None = None, **headers: str) -> Response:
-    """Procountor's ErrorMessage list (procountor-api.md §6)."""
+    """Procountor's ErrorMessage list (docs/procountor-api.md §6)."""
     entry: dict[str, Any] = {"status": status}
     if field is not None:
         entry["field"] = field

@@ -2,7 +2,7 @@
 
 Every violation is collected (not just the first) because Procountor answers with a list of
 ``errors`` and a client must be able to show all of them at once. Each rule cites
-procountor-api.md; docs/sandbox.md says which messages are Procountor's own codes and which
+docs/procountor-api.md; docs/sandbox.md says which messages are Procountor's own codes and which
 are the sandbox's wording.
 """
 
@@ -80,7 +80,7 @@ def scale(value: int | Decimal) -> int:
 
 
 def forbidden_char(text: str) -> str | None:
-    """Procountor stores text as Windows-1252 and refuses anything else (api-requests [P4])."""
+    """Procountor stores text as Windows-1252 and refuses anything else (docs/procountor-api.md §6 [P4])."""
     for ch in text:
         try:
             ch.encode("cp1252")
@@ -278,7 +278,10 @@ def _check_row(
     effective_vat_type = row_vat_type if row_vat_type is not None else receipt_vat_type
 
     vat_percent = row.get("vatPercent")
-    if vat_percent is not None:
+    if vat_percent is None:
+        # Required by the published definition (Transaction.vatPercent, docs/procountor-api.md).
+        out.append(blank(f"{row_path}.vatPercent"))
+    else:
         if not is_number(vat_percent):
             out.append(invalid(f"{row_path}.vatPercent", vat_percent))
         elif Decimal(vat_percent) not in company.vat_percents:

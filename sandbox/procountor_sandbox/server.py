@@ -1,24 +1,37 @@
 """``Sandbox``: a threaded loopback HTTP server around the sandbox application.
 
-Built on werkzeug's development server, with two additions the tests need: every handler
-thread is tracked so ``stop()`` leaves no thread or socket behind, and a socket can be marked
-for an abortive close (SO_LINGER 0 → TCP RST) to simulate a connection reset.
+Built on werkzeug's development server, with three additions the tests need: every handler
+thread is tracked so ``stop()`` leaves no thread or socket behind; a socket can be marked
+for an abortive close (SO_LINGER 0 → TCP RST) to simulate a connection reset; and connections
+are kept alive (HTTP/1.1), as Procountor's gateway keeps them, so a client's connection reuse
+can be seen: each request is logged with the number of the connection that carried it.
+
+werkzeug's server closes every connection after one answer (it sends ``Connection: close``)
+because the application may leave part of a request body unread, and the next request line
+would then be read from the middle of it. Here the whole body is read before the application
+runs (:meth:`_Handler.make_environ`), so the stream always stands at the next request and the header can
+be left out. A connection is still closed when the client asks for it, when an answer breaks off
+(werkzeug marks that itself), and for the injected faults that drop or reset it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
+import itertools
 import logging
 import socket
 import struct
 import threading
+import time
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
-from .app import SandboxApp
+from .app import CONNECTION_KEY, SandboxApp
 from .config import SandboxConfig
 from .faults import FaultRegistry
 from .persist import StateFile, load_file
@@ -53,11 +66,54 @@ class _SavingApp:
                     logger.exception("could not save the sandbox state to %s", self.state_file.path)
 
 
+def _whole_body(environ: WSGIEnvironment) -> bytes:
+    stream = environ["wsgi.input"]
+    if environ.get("wsgi.input_terminated"):  # chunked: werkzeug's reader stops at the last chunk
+        return bytes(stream.read())
+    length = str(environ.get("CONTENT_LENGTH") or "0")
+    return bytes(stream.read(int(length))) if length.isdigit() and int(length) > 0 else b""
+
+
 class _Handler(WSGIRequestHandler):
     # Set explicitly: werkzeug otherwise mutates its shared handler class when threaded.
     protocol_version = "HTTP/1.1"
     timeout = 30  # an idle or stalled client cannot pin a thread for ever
     server: _Server
+    connection_number = 0
+    _socket_reader: Any = None
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection_number = self.server.count_connection()
+        # The answer goes out in several writes (status line, headers, body); on a kept-alive
+        # connection Nagle's algorithm would hold the last one for the client's delayed ACK (~40 ms).
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def make_environ(self) -> WSGIEnvironment:
+        environ = super().make_environ()
+        environ[CONNECTION_KEY] = self.connection_number
+        environ["wsgi.input"] = io.BytesIO(_whole_body(environ))
+        # After the answer werkzeug drains "whatever is left" from the socket (it expects to
+        # close it), which would swallow the client's next request: let it drain nothing.
+        self._socket_reader = self.rfile
+        self.rfile = io.BytesIO()
+        return environ
+
+    def run_wsgi(self) -> None:
+        self._socket_reader = None
+        try:
+            super().run_wsgi()
+        finally:
+            if self._socket_reader is not None:
+                self.rfile = self._socket_reader
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # werkzeug adds "Connection: close" to every answer; the body is already read in full
+        # (make_environ), so the connection can stay open for the client's next request.
+        if keyword.lower() == "connection" and value.lower() == "close":
+            return
+        super().send_header(keyword, value)
 
     def log(self, type: str, message: str, *args: Any) -> None:
         if type == "error" or self.server.verbose:
@@ -72,12 +128,20 @@ class _Handler(WSGIRequestHandler):
 class _Server(ThreadedWSGIServer):
     daemon_threads = True
 
-    def __init__(self, host: str, port: int, app: WSGIApplication, verbose: bool) -> None:
+    def __init__(self, host: str, port: int, app: WSGIApplication, verbose: bool, fd: int) -> None:
         self.verbose = verbose
         self._tracked_lock = threading.Lock()
         self._live: dict[threading.Thread, socket.socket] = {}
         self._reset: weakref.WeakSet[socket.socket] = weakref.WeakSet()
-        super().__init__(host, port, app, handler=_Handler)
+        self._numbers = itertools.count(1)
+        self.connections_opened = 0
+        super().__init__(host, port, app, handler=_Handler, fd=fd)
+
+    def count_connection(self) -> int:
+        """A number for a newly accepted connection (1, 2, ...)."""
+        with self._tracked_lock:
+            self.connections_opened += 1
+            return next(self._numbers)
 
     def mark_reset(self, sock: socket.socket) -> None:
         with self._tracked_lock:
@@ -115,8 +179,10 @@ class _Server(ThreadedWSGIServer):
         """Unblock handler threads still reading, then wait for all of them."""
         with self._tracked_lock:
             live = dict(self._live)
+        # One grace period for all: with keep-alive, idle connections are normal at stop time.
+        grace = time.monotonic() + 0.5
         for thread in live:
-            thread.join(timeout=0.5)
+            thread.join(timeout=max(0.0, grace - time.monotonic()))
         with self._tracked_lock:
             live = dict(self._live)
         for sock in live.values():
@@ -128,6 +194,43 @@ class _Server(ThreadedWSGIServer):
     def live_threads(self) -> int:
         with self._tracked_lock:
             return len(self._live)
+
+
+class ListenError(OSError):
+    """The sandbox cannot listen on the address it was given; the message names it and the cause."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        where = f"{host}:{port}"
+        if cause.errno == errno.EADDRINUSE:
+            self.message = (
+                f"cannot listen on {where}: port {port} is in use by another program; stop it or choose another port"
+            )
+        elif cause.errno == errno.EACCES:
+            self.message = f"cannot listen on {where}: permission denied (ports below 1024 need administrator rights)"
+        elif cause.errno == errno.EADDRNOTAVAIL:
+            self.message = f"cannot listen on {where}: {host} is not an address of this machine"
+        elif isinstance(cause, socket.gaierror):
+            self.message = f"cannot listen on {where}: {host} is not a known host name or address"
+        else:
+            self.message = f"cannot listen on {where}: {cause.strerror or cause}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen here rather than in werkzeug, which prints to stderr and exits on failure."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug's own server does
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise ListenError(host, port, exc) from None
+    return sock
 
 
 class Sandbox:
@@ -162,10 +265,11 @@ class Sandbox:
             self._mark_reset,
         )
         wsgi: WSGIApplication = app if self._state_file is None else _SavingApp(app, self._state_file)
+        listening = _listen(self.config.host, self.config.port)
         try:
-            server = _Server(self.config.host, self.config.port, wsgi, self.config.log_requests)
-        except SystemExit as exc:  # werkzeug exits the process on bind errors
-            raise OSError(f"cannot listen on {self.config.host}:{self.config.port}") from exc
+            server = _Server(self.config.host, self.config.port, wsgi, self.config.log_requests, listening.fileno())
+        finally:
+            listening.close()  # the server holds its own duplicate of the socket
         self._server = server
         self._port = server.port
         self._thread = threading.Thread(
@@ -248,6 +352,7 @@ class Sandbox:
         return self.config.redirect_uri
 
     def describe(self) -> str:
+        c = self.config
         lines = [
             "Procountor sandbox",
             f"  base URL      {self.base_url if self._port is not None else '(not started)'}",
@@ -256,6 +361,8 @@ class Sandbox:
             f"  client id     {self.client_id}",
             f"  client secret {self.client_secret}",
             f"  redirect URI  {self.redirect_uri}",
+            f"  switches      token_error_shape={c.token_error_shape} rotate_refresh_tokens={c.rotate_refresh_tokens} "
+            f"keep_invoice_notes={c.keep_invoice_notes} pending_periods={c.pending_periods}",
             "  demo users:",
         ]
         with self._state.lock:
@@ -317,6 +424,11 @@ class Sandbox:
     def invalidate_receipt(self, company_id: int, receipt_id: int) -> None:
         """Invalidate a receipt as an accountant would by hand in Procountor (no request logged)."""
         self._state.invalidate_receipt(company_id, receipt_id)
+
+    @property
+    def connection_count(self) -> int:
+        """How many TCP connections the sandbox has accepted since it started."""
+        return self._server.connections_opened if self._server is not None else 0
 
     @property
     def request_log(self) -> list[LoggedRequest]:

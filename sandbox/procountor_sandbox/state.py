@@ -21,6 +21,7 @@ from typing import Any
 
 from .config import SandboxConfig
 from .models import JOURNAL_RIGHTS, PERIOD_STATUSES, Company, User
+from .receipt_view import full_view
 from .seed import build_companies, build_users
 
 TWO_PLACES = Decimal("0.01")
@@ -31,7 +32,7 @@ def new_secret() -> str:
 
 
 def timestamp() -> str:
-    """Procountor datetimes carry no time zone (api-requests [P4])."""
+    """Procountor datetimes carry no time zone (docs/procountor-api.md §6 [P4])."""
     return datetime.datetime.now().isoformat(timespec="milliseconds")
 
 
@@ -277,7 +278,7 @@ class SandboxState:
     def receipts(self, company_id: int) -> list[dict[str, Any]]:
         with self.lock:
             company = self.company(company_id)
-            return [copy.deepcopy(r) for _, r in sorted(company.receipts.items())]
+            return [full_view(r) for _, r in sorted(company.receipts.items())]
 
     def attachments(self, company_id: int) -> list[dict[str, Any]]:
         """Every stored attachment: the ``Attachment`` answer plus ``content`` (bytes) and ``filename``."""

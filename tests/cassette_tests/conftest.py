@@ -26,6 +26,7 @@ import pytest
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import IntegrationAccount, ProviderConfig
 from nmbrs_procountor_plugin import plugin as procountor_plugin
+from nmbrs_procountor_plugin.api import parallel
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from tests.cassette_tests import support
 from tests.cassette_tests.support import SESSION, Origin, unrecorded
@@ -203,6 +204,12 @@ def allowed_hosts() -> list[str] | None:
 
 
 @pytest.fixture(autouse=True)
+def _reads_one_after_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """vcrpy is not thread-safe (kevin1024/vcrpy#849): pre-flight reads go out one by one on tape."""
+    monkeypatch.setattr(parallel, "max_parallel", 1)
+
+
+@pytest.fixture(autouse=True)
 def _no_sandbox_in_replay(monkeypatch: pytest.MonkeyPatch) -> None:
     if RECORDING:
         return
@@ -285,7 +292,7 @@ def target(request: pytest.FixtureRequest, vcr: Any, vcr_cassette_dir: str) -> I
     folder = Path(vcr_cassette_dir)
     name = request.getfixturevalue("default_cassette_name")
     cassette = folder / f"{name}.yaml"
-    request.node._cassette_path = cassette  # type: ignore[attr-defined]
+    request.node._cassette_path = cassette
     if RECORDING:
         SESSION.touched.add(cassette)
     if not RECORDING:
@@ -302,12 +309,12 @@ def target(request: pytest.FixtureRequest, vcr: Any, vcr_cassette_dir: str) -> I
 
         with Sandbox(SandboxConfig(port=support.SANDBOX_PORT, today=support.SANDBOX_TODAY)) as sandbox:
             origin = _recording_origin("sandbox", sandbox)
-            request.node._cassette_origin = origin  # type: ignore[attr-defined]
+            request.node._cassette_origin = origin
             SESSION.remember_secret(sandbox.client_secret)
             yield Target("sandbox", origin, sandbox)
         return
     origin = _recording_origin("pts", None)
-    request.node._cassette_origin = origin  # type: ignore[attr-defined]
+    request.node._cassette_origin = origin
     SESSION.remember_secret(os.environ.get("PROCOUNTOR_CLIENT_SECRET"))
     yield Target("pts", origin)
 

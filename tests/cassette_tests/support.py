@@ -8,9 +8,10 @@ place and can be read without pytest:
   port with a pinned ``today`` and re-records its cassette from scratch. ``pts``: the same tests
   against Procountor's test environment, with credentials from environment variables.
 * **Scrubbing before anything is written** (``scrub_request`` / ``scrub_response``): our own
-  hooks, because vcrpy's ``filter_post_data_parameters`` skips JSON sent with a charset and
-  never touches responses. They run when recording *and* on every request matched in replay,
-  so scrubbed bodies still match.
+  hooks, which cut secret values out of the raw bytes. vcrpy's ``filter_post_data_parameters``
+  is not used: it re-encodes JSON bodies (``70.00`` -> ``70.0``), skips JSON sent with a charset
+  and never touches responses. They run when recording *and* on every request matched in
+  replay, so scrubbed bodies still match.
 * **Where it was recorded.** vcrpy drops YAML comments, so each cassette folder has a side-car
   ``origins.yaml``: per cassette the target, base URL, client id, redirect URI, company and
   recording date. Replay reads it to configure the plugin exactly as it was when recording.
@@ -29,9 +30,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
+
+from nmbrs_procountor_devtools.conformance.scrub import REDACTED, REQUEST_SECRETS, RESPONSE_SECRETS, scrub_body
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 CASSETTES: Final = ROOT / "cassettes"
@@ -39,7 +42,6 @@ ORIGINS_FILE: Final = "origins.yaml"
 
 RECORD_ENV: Final = "PROCOUNTOR_RECORD"
 TARGETS: Final = ("sandbox", "pts")
-REDACTED: Final = "REDACTED"
 
 # Recording against the sandbox: a fixed port keeps re-recorded cassettes diff-free, a fixed
 # "today" keeps the sandbox's fiscal years (and so the journals' 2026 periods) the same.
@@ -47,10 +49,6 @@ SANDBOX_PORT: Final = int(os.environ.get("PROCOUNTOR_SANDBOX_PORT", "8711"))
 SANDBOX_TODAY: Final = date(2026, 11, 1)
 YEAR: Final = 2026
 
-# Request fields that are secrets wherever they appear (form bodies, JSON bodies, queries).
-REQUEST_SECRETS: Final = frozenset({"client_secret", "code", "refresh_token", "api_key", "password", "code_verifier"})
-# Response JSON keys that carry a secret, at any depth.
-RESPONSE_SECRETS: Final = frozenset({"access_token", "refresh_token", "id_token", "api_key", "client_secret"})
 DROPPED_REQUEST_HEADERS: Final = frozenset({"cookie", "x-api-key"})
 DROPPED_RESPONSE_HEADERS: Final = frozenset({"set-cookie", "authorization", "x-request-id"})
 SANDBOX_CLIENT_SECRET: Final = "sandbox-secret-0123456789abcdef"  # the public sandbox value, scanned for
@@ -121,60 +119,10 @@ def unrecorded() -> Iterator[None]:
 # --------------------------------------------------------------------------- scrubbers
 
 
-def _redact_tree(value: Any, keys: frozenset[str], found: list[str]) -> Any:
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if isinstance(key, str) and key.lower() in keys and item not in (None, ""):
-                found.append(str(item))
-                out[key] = REDACTED
-            else:
-                out[key] = _redact_tree(item, keys, found)
-        return out
-    if isinstance(value, list):
-        return [_redact_tree(item, keys, found) for item in value]
-    return value
-
-
 def _as_bytes(body: Any) -> bytes:
     if body is None:
         return b""
     return body if isinstance(body, bytes) else str(body).encode("utf-8")
-
-
-def scrub_body(body: bytes, keys: frozenset[str], *, content_type: str = "") -> tuple[bytes, list[str]]:
-    """The body with every secret field replaced by REDACTED (JSON at any depth, or a form).
-
-    JSON is recognised by its first character, not by Content-Type, so ``application/json;
-    charset=utf-8`` (the case vcrpy's own filter misses) is scrubbed too. Unchanged bodies keep
-    their exact bytes.
-    """
-    found: list[str] = []
-    stripped = body.lstrip()
-    if stripped[:1] in (b"{", b"["):
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            redacted = _redact_tree(parsed, keys, found)
-            if not found:
-                return body, found
-            return json.dumps(redacted, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), found
-    if body and ("x-www-form-urlencoded" in content_type.lower() or b"=" in body):
-        try:
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
-        except (UnicodeDecodeError, ValueError):
-            return body, found
-        out = []
-        for key, value in pairs:
-            if key.lower() in keys and value:
-                found.append(value)
-                value = REDACTED
-            out.append((key, value))
-        if found:
-            return urlencode(out).encode("utf-8"), found
-    return body, found
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str:
@@ -235,11 +183,11 @@ def vcr_config(record_mode: str) -> dict[str, Any]:
         "record_mode": record_mode,
         "match_on": ("method", "scheme", "host", "port", "path", "query", "body"),
         "decode_compressed_response": True,
-        # Belt and braces: vcrpy's own filters first, then ours (which also cover JSON with a
-        # charset, nested keys, PUT bodies and every response).
+        # No filter_post_data_parameters: vcrpy's body filter parses a JSON body and dumps it again
+        # (70.00 became 70.0, é became \u00e9), so the cassette no longer held what was sent.
+        # scrub_request cuts secrets out of the raw bytes instead (docs/cassettes.md).
         "filter_headers": [("cookie", None), ("x-api-key", None)],  # authorization: scrub_request keeps the scheme
         "filter_query_parameters": [(name, REDACTED) for name in (*sorted(REQUEST_SECRETS), "access_token", "state")],
-        "filter_post_data_parameters": [(name, REDACTED) for name in sorted(REQUEST_SECRETS)],
         "before_record_request": scrub_request,
         "before_record_response": scrub_response,
         "record_on_exception": False,

@@ -13,10 +13,11 @@ import pytest
 
 from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.types import Actor, IntegrationAccount
+from nmbrs_procountor_devtools.conformance.scrub import REDACTED
 from nmbrs_procountor_plugin.api.connection import open_client
 from nmbrs_procountor_plugin.api.credentials import TokenRecord
 from tests.cassette_tests.conftest import Target
-from tests.cassette_tests.support import REDACTED, all_played, calls, exchanges
+from tests.cassette_tests.support import all_played, calls, exchanges
 
 pytestmark = pytest.mark.vcr
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 import socket
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -15,9 +17,10 @@ import vcr as vcrpy
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
+from nmbrs_procountor_devtools.conformance.scrub import REDACTED
 from tests.cassette_tests import support
 from tests.cassette_tests.conftest import RECORDING
-from tests.cassette_tests.support import CASSETTES, REDACTED, scan_cassettes, scan_text, scrub_request, scrub_response
+from tests.cassette_tests.support import CASSETTES, scan_cassettes, scan_text, scrub_request, scrub_response
 
 # While recording, cassettes are rewritten test by test (and checked at the end of the session).
 replay_only = pytest.mark.skipif(RECORDING is not None, reason="checks the committed cassettes in replay mode")
@@ -34,6 +37,7 @@ PLUGIN_EXCHANGES = {
     "GET /api/dimensions",
     "POST /api/dimensions/{id}/items",
     "GET /api/fiscalyears",
+    "GET /api/vats/default",
     "GET /api/ledgerreceipts",
     "GET /api/ledgerreceipts/{ids}",
     "POST /api/ledgerreceipts",
@@ -181,3 +185,59 @@ def test_every_cassette_says_where_it_was_recorded() -> None:
             uris = re.findall(r"uri: (\S+)", (folder / f"{name}.yaml").read_text(encoding="utf-8"))
             assert uris
             assert all(u.startswith(origin.base_url + "/") for u in uris), name
+
+
+@replay_only
+def test_every_recorded_json_body_is_byte_for_byte_the_plugins_encoding() -> None:
+    """Each JSON request body is exactly what exact_json writes: 70.00 kept, é kept, nothing re-encoded."""
+    import yaml
+
+    from nmbrs_procountor_plugin.api import exact_json
+
+    bodies = []
+    for path in cassette_files():
+        for interaction in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
+            body = interaction["request"]["body"]
+            if isinstance(body, str) and body.lstrip()[:1] in ("{", "["):
+                bodies.append(body)
+    assert bodies
+    for body in bodies:
+        assert exact_json.dumps(exact_json.loads(body)) == body
+    receipts = [b for b in bodies if '"accountingValue"' in b]
+    assert any('"accountingValue":70.00' in b for b in receipts)
+    assert any("café" in b for b in receipts)
+
+
+@replay_only
+def test_every_recorded_answer_matches_the_published_definition() -> None:
+    """What the cassettes say Procountor answered never contradicts its published definition."""
+    import yaml
+
+    from tests.sandbox import official_schema as schema
+
+    models: list[tuple[str, str, Any]] = [
+        ("GET", r"/api/company", schema.COMPANY),
+        ("GET", r"/api/ledgerreceipts/\d+(,\d+)+", [schema.LEDGER_RECEIPT]),
+        ("GET", r"/api/ledgerreceipts", schema.LEDGER_RECEIPT_SEARCH_RESULT),
+        ("POST", r"/api/ledgerreceipts", schema.LEDGER_RECEIPT),
+        ("GET", r"/api/fiscalyears", schema.FISCAL_YEARS),
+        ("GET", r"/api/vats/default", schema.VAT_INFORMATION),
+        ("GET", r"/api/dimensions", [schema.DIMENSION]),
+        ("GET", r"/api/coa", schema.LEDGER_ACCOUNTS),
+        ("GET", r"/api/users/rights", schema.USER_PRIVILEGES),
+    ]
+    checked: set[str] = set()
+    for path in cassette_files():
+        for interaction in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
+            request, response = interaction["request"], interaction["response"]
+            url_path = "/" + request["uri"].split("?", 1)[0].split("/", 3)[3]
+            status = response["status"]["code"]
+            body = response["body"]["string"]
+            for method, pattern, model in models:
+                if request["method"] == method and re.fullmatch(pattern, url_path) and status == 200:
+                    answer = json.loads(body, parse_float=Decimal)
+                    assert schema.violations(answer, model) == [], f"{path.name}: {method} {url_path}"
+                    checked.add(pattern)
+            if status >= 400 and url_path.startswith("/api/") and not url_path.startswith("/api/oauth"):
+                assert schema.violations(json.loads(body), schema.ERROR_MESSAGES) == [], f"{path.name}: {url_path}"
+    assert checked == {pattern for _, pattern, _ in models}

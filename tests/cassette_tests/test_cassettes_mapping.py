@@ -43,11 +43,31 @@ def test_validate_mapping_reads_dimensions_and_reports_a_missing_one(
     good = host.validate_mapping(admin, mapping_for(authorized_account, target), COMPANY)
     renamed = host.validate_mapping(admin, mapping_for(authorized_account, target, "Kostpaikka"), COMPANY)
 
-    assert calls(vcr) == ["GET /api/dimensions -> 200", "GET /api/dimensions -> 200"]
-    names = {d["name"] for d in exchanges(vcr)[0].answer}
+    assert calls(vcr) == [
+        "GET /api/vats/default -> 200",
+        "GET /api/dimensions -> 200",
+        "GET /api/vats/default -> 200",
+        "GET /api/dimensions -> 200",
+    ]
+    names = {d["name"] for d in exchanges(vcr)[1].answer}
     assert {"Kustannuspaikka", "Projekti"} <= names
     assert [p.code for p in good if p.blocking] == []
     blocking = [p for p in renamed if p.blocking]
     assert [p.code for p in blocking] == ["procountor.mapping.dimension_not_found"]
     assert "Kostpaikka" in blocking[0].message
+    assert all_played(vcr)
+
+
+def test_validate_mapping_reports_a_vat_status_not_enabled_for_the_type(
+    vcr: Any, target: Target, host: ReferenceHost, admin: Actor
+) -> None:
+    account = host.create_account(admin, "procountor", "vat-check", {"vat_type": "PURCHASE", "vat_status": 3})
+    target.authorize(host, account)
+
+    problems = host.validate_mapping(admin, mapping_for(account, target), COMPANY)
+
+    assert calls(vcr) == ["GET /api/vats/default -> 200", "GET /api/dimensions -> 200"]
+    statuses = exchanges(vcr)[0].answer["vatStatuses"]
+    assert not any(s["vatStatus"] == 3 and s["purchase"] for s in statuses)
+    assert [p.code for p in problems if p.blocking] == ["procountor.mapping.vat_status_not_enabled"]
     assert all_played(vcr)

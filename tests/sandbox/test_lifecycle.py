@@ -86,6 +86,8 @@ def test_context_manager_and_describe() -> None:
             "10002",
             "Järvi Leipomo Oy",
             "Kuusi Consulting Oy",
+            "token_error_shape=rfc",
+            "pending_periods=refuse",
         ):
             assert needle in text
 
@@ -192,5 +194,5 @@ def _stdlib() -> frozenset[str]:
 
 def test_busy_port_raises_oserror(sandbox: Sandbox) -> None:
     port = int(sandbox.base_url.rsplit(":", 1)[1])
-    with pytest.raises(OSError, match="cannot listen"):
+    with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{port}: port {port} is in use"):
         Sandbox(SandboxConfig(port=port)).start()

@@ -1,4 +1,4 @@
-"""Browser login (procountor-api.md §2a): two HTML steps, then a 302 to the registered URI."""
+"""Browser login (docs/procountor-api.md §2a): two HTML steps, then a 302 to the registered URI."""
 
 from __future__ import annotations
 

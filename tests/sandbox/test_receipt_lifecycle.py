@@ -1,4 +1,4 @@
-"""Search, batch GET, approve and invalidate (procountor-api.md §3, §3b, §6)."""
+"""Search, batch GET, approve and invalidate (docs/procountor-api.md §3, §3b, §6)."""
 
 from __future__ import annotations
 
@@ -102,9 +102,11 @@ def test_batch_get(api: Api) -> None:
     a, b = _post_many(api, ["2025-06-30", "2025-06-30"])
     single = api.get(f"/ledgerreceipts/{a['id']}")
     assert single.json() == a
-    batch = api.get(f"/ledgerreceipts/{b['id']},999999,{a['id']}").json()
+    batch = api.get(f"/ledgerreceipts/{b['id']},999999,{a['id']},{b['id']}").json()
     assert isinstance(batch, list)
-    assert [r["id"] for r in batch] == [b["id"], a["id"]]
+    # The published definition: ordered by resource id, without duplicates.
+    assert [r["id"] for r in batch] == sorted([a["id"], b["id"]])
+    assert api.get(f"/ledgerreceipts/{a['id']},999999").json() == [a]
     assert api.get("/ledgerreceipts/999998,999999").status_code == 404
     assert api.get("/ledgerreceipts/999999").status_code == 404
     too_many = ",".join(str(i) for i in range(1, 202))

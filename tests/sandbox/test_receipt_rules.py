@@ -57,7 +57,8 @@ def test_valid_receipt_is_accepted_with_the_full_shape(quiet_sandbox: Sandbox, a
     body = answer.json()
     assert body["status"] == "UNFINISHED"  # a status in the request is ignored
     assert body["type"] == "JOURNAL"
-    for key in ("id", "version", "receiptNumber", "invoiceId", "invoiceNumber", "created"):
+    assert "created" not in body  # not a field of the full LedgerReceipt
+    for key in ("id", "version", "receiptNumber", "invoiceId", "invoiceNumber"):
         assert body[key] is not None
     assert body["receiptNumber"] == 1
     assert all(isinstance(t["id"], int) for t in body["transactions"])

@@ -1,6 +1,8 @@
-"""Read-only resources and dimension-item creation (procountor-api.md §4, §5)."""
+"""Read-only resources and dimension-item creation (docs/procountor-api.md §4, §5)."""
 
 from __future__ import annotations
+
+import requests
 
 from procountor_sandbox import Sandbox
 
@@ -12,7 +14,7 @@ def test_company_and_session(api: Api) -> None:
     assert company["id"] == BAKERY
     assert company["name"] == "Järvi Leipomo Oy"
     assert company["country"] == "FINLAND"
-    assert company["businessIdentifier"] == {"brnType": "Y_TUNNUS", "code": "1234567-8"}
+    assert company["businessIdentifier"] == {"brnType": "FI", "code": "1234567-8"}
     assert company["companyCurrency"] == "EUR"
     session = api.get("/sessioninfo").json()
     assert session["companyId"] == BAKERY
@@ -114,3 +116,15 @@ def test_create_dimension_item_refusals(quiet_sandbox: Sandbox, api: Api) -> Non
     assert api.post("/dimensions/999/items", json={"codeName": "9"}).status_code == 404
     viewer = api_for(quiet_sandbox, VIEWER, BAKERY)
     assert viewer.post("/dimensions/501/items", json={"codeName": "500"}).status_code == 403
+
+
+def test_the_api_answers_under_the_versioned_paths_and_the_token_endpoint_only_under_api(api: Api) -> None:
+    base = api.sb.base_url
+    headers = {"Authorization": f"Bearer {api.token}"}
+    for prefix in ("/api", "/latest", "/supported", "/v2604"):
+        answer = requests.get(f"{base}{prefix}/company", headers=headers, timeout=5)
+        assert answer.status_code == 200, prefix
+        assert answer.json()["id"] == BAKERY
+    assert requests.get(f"{base}/v26/company", headers=headers, timeout=5).status_code == 404
+    # Not a token endpoint there: the API asks for a bearer token.
+    assert requests.post(f"{base}/latest/oauth/token", data={"grant_type": "x"}, timeout=5).status_code == 401

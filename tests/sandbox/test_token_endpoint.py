@@ -1,4 +1,4 @@
-"""POST /api/oauth/token and POST /logout (procountor-api.md §2)."""
+"""POST /api/oauth/token and POST /logout (docs/procountor-api.md §2)."""
 
 from __future__ import annotations
 
