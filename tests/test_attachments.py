@@ -211,7 +211,7 @@ def test_an_accountants_own_attachment_is_not_taken_for_the_journal_document(
         f"{sandbox.api_url}/attachments",
         headers={"Authorization": f"Bearer {token}"},
         files={
-            "meta": (None, json.dumps(meta), "application/json"),
+            "meta": (None, json.dumps(meta).encode("utf-8"), "application/json"),
             "file": ("scan.pdf", b"%PDF-1.4", "application/pdf"),
         },
         timeout=5,

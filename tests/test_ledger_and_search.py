@@ -19,6 +19,7 @@ from nmbrs_hookspecs.booking import BookedReceipt, BookingIntent, BookingState, 
 from nmbrs_hookspecs.booking_store import SqliteBookingLedger
 from nmbrs_hookspecs.store import Database
 from nmbrs_hookspecs.types import Period
+from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
 from nmbrs_procountor_plugin.export.ledger import booked_receipt, confirm, intent_for
@@ -53,7 +54,7 @@ def draft(period: Period, day: date | None = None, name: str = "June payroll", a
             {"transactionType": "ENTRY", "account": "2939", "accountingValue": -Decimal(amount), "description": "Net"},
         ],
     }
-    return ReceiptDraft(period, when, name, Decimal(amount), payload, fingerprint, (0, 1), rows)
+    return ReceiptDraft(period, when, name, Decimal(amount), exact_json.dumps(payload), fingerprint, (0, 1), rows)
 
 
 class Procountor:

@@ -24,7 +24,7 @@ class Pages(requests.Session):
         self.total = total
         self.pages: list[int] = []
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         page = int(kwargs["params"]["page"])
         self.pages.append(page)
         ids = range(page * PAGE_SIZE, min((page + 1) * PAGE_SIZE, self.total))
@@ -54,7 +54,7 @@ class Gateway(requests.Session):
         super().__init__()
         self.answer = (status, text, reason)
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         return _response(*self.answer)
 
 

@@ -246,6 +246,7 @@ def test_a_read_only_actor_is_refused_and_nothing_is_sent(
         host.preview_undo(reader, mapped.id, COMPANY, journal)
     # The plugin checks again, for a host that forgot to.
     mapping = host.mapping_for(mapped.id, COMPANY.id)
+    assert mapping is not None
     direct = procountor_plugin.nmbrs_journal_undo(
         account=mapped, mapping=mapping, company=COMPANY, journal=journal, actor=reader, host=host
     )
