@@ -164,7 +164,7 @@ def test_an_outage_after_sending_never_makes_the_journal_look_unsent(world: Worl
 
 
 def test_an_unavailable_procountor_fails_and_data_problems_block(world: World) -> None:
-    world.sb.inject_fault("GET", "/api/users/rights", "http_503", count=10, retry_after=0)
+    world.sb.inject_fault("GET", "/api/coa", "http_503", count=10, retry_after=0)
     assert world.send().status == "failed"
     world.sb.clear_faults()
     journal = june_run(YEAR)
@@ -175,7 +175,7 @@ def test_an_unavailable_procountor_fails_and_data_problems_block(world: World) -
 
 
 def test_a_5xx_html_page_is_summarised_not_shown(world: World) -> None:
-    world.sb.inject_fault("GET", "/api/users/rights", "http_500_html", count=10)
+    world.sb.inject_fault("GET", "/api/coa", "http_500_html", count=10)
     result = world.send()
     [down] = [p for p in result.problems if p.code == "procountor.unavailable"]
     assert "HTTP 500" in down.message
@@ -238,8 +238,8 @@ def test_a_pending_missing_period_blocks_before_anything_is_written(world: World
     assert result.status == "blocked"
     [pending] = [p for p in result.problems if p.code == "procountor.period.pending"]
     assert "pending" in pending.message
-    assert f"{YEAR}-06-01" in pending.message
-    assert f"{YEAR}-06-30" in pending.message
+    assert f"Jun 1, {YEAR}" in pending.message
+    assert f"Jun 30, {YEAR}" in pending.message
     assert "accountant" in (pending.hint or "")
     assert world.writes() == 0
     assert world.receipts() == []
@@ -259,10 +259,11 @@ def test_missing_search_rights_block_and_personal_only_warns(world: World) -> No
     assert "procountor.rights.receipt_search" in {p.code for p in blocked.problems}
     assert world.receipts() == []
     world.sb.set_search_rights(DEMO_USER, COMPANY_1, "VIEWING_RIGHTS", personal_only=True)
-    sent = world.send()
-    assert sent.status == "sent"
-    [warning] = [p for p in sent.problems if p.code == "procountor.rights.personal_receipts_only"]
+    # Rights are read in a preview (a send reads them only when refused: docs/performance.md).
+    plan = world.host.preview_export(world.admin, world.account.id, COMPANY, june_run(YEAR))
+    [warning] = [p for p in plan.problems if p.code == "procountor.rights.personal_receipts_only"]
     assert warning.severity == "warning"
+    assert world.send().status == "sent"
 
 
 # ------------------------------------------------------------------ exactly once in both directions of the unknown

@@ -132,7 +132,7 @@ def test_one_period_not_open_invalidates_nothing_and_names_the_period(
     assert result.status == "blocked"
     blocking = [p for p in result.problems if p.blocking]
     assert [p.code for p in blocking] == [f"procountor.undo.{code}"]
-    assert f"{YEAR}-03" in blocking[0].message
+    assert f"March {YEAR}" in blocking[0].message  # the period as English writes it
     assert "new run" in (blocking[0].hint or "")
     assert not invalidations(sandbox)
     assert set(status_of(sandbox).values()) == {"UNFINISHED"}

@@ -482,9 +482,10 @@ def _send(
     booked: list[SentReceipt] = []
     digests = period_digests(local.lines, mapping)
     new = 0
+    opened: ProcountorClient | None = None
     seen: dict[Period, Mapping[str, Any]] = {}  # receipts as this attempt read them, for their attachments
     try:
-        client = attempt.open(account, host)
+        client = opened = attempt.open(account, host)
         confirmed = confirm(client, host.ledger, run, digests, writing=True)
         problems.extend(_ledger_problems(confirmed, locale))
         booked = [sent_receipt(period, receipt) for period, receipt in confirmed.booked.items()]
@@ -528,7 +529,11 @@ def _send(
         problems.extend(failed.problems)
         return result(booked, problems, new=new, tried_to_write=False)
     except ProcountorError as error:
-        problems.extend(problems_for(error, None, locale, account.username))
+        # A read refused with 403 (the search without its right) is worded from the rights.
+        if opened is None:
+            problems.extend(problems_for(error, None, locale, account.username))
+        else:
+            problems.extend(explain_refusal(opened, error, None, locale, account.username))
         return result(booked, problems, new=new, tried_to_write=False)
     return _finish(client, booked, problems, new=new, local=local, attempt=attempt, seen=seen, host=host)
 

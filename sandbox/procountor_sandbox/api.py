@@ -80,6 +80,9 @@ def _needs_read(ctx: Ctx) -> Response | None:
 # --- company, user, session --------------------------------------------------------------
 
 
+SEARCHING_RIGHTS = ("ALL_RIGHTS", "VIEWING_RIGHTS")
+
+
 @route("/company", "GET")
 def company(ctx: Ctx) -> Response:
     c = ctx.company
@@ -322,6 +325,9 @@ def search_receipts(ctx: Ctx) -> Response:
     denied = _needs_read(ctx)
     if denied is not None:
         return denied
+    # Assumption (docs/sandbox.md): a user without journalReceiptSearch may not search at all.
+    if ctx.state.search_right(ctx.user.username, ctx.company.id, ctx.journal_right) not in SEARCHING_RIGHTS:
+        return forbidden()
     args = ctx.request.args
     size = _int_arg(ctx, "size", 50, 1, MAX_PAGE_SIZE)
     if isinstance(size, Response):
