@@ -193,7 +193,7 @@ def _journal_lease(host: PluginHost, key: str) -> Iterator[str | None]:
         host.leases.release(key, owner)
 
 
-def _landed(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any] | None:
+def _landed(client: ProcountorClient, draft: ReceiptDraft) -> Mapping[str, Any] | None:
     found = find_booked(client, [draft]).get(draft.period)
     if found is not None and found.fingerprint.digest == draft.fingerprint.digest:
         log.info("receipt for %s landed despite the lost answer: id %s", draft.period, found.receipt["id"])
@@ -201,7 +201,7 @@ def _landed(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any] | N
     return None
 
 
-def _post(client: ProcountorClient, draft: ReceiptDraft) -> dict[str, Any]:
+def _post(client: ProcountorClient, draft: ReceiptDraft) -> Mapping[str, Any]:
     """Create the receipt; after a lost answer, look whether it landed before sending it again.
 
     A reset or a 5xx means Procountor has finished with the request, so one look decides. A

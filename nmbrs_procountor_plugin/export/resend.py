@@ -9,7 +9,7 @@ fingerprints. The same lookup answers "did that POST land?" after a lost answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from nmbrs_hookspecs.types import Period, SentReceipt
 from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, parse_fingerprint
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
 
@@ -27,20 +28,20 @@ INVALIDATED: Final = "INVALIDATED"
 class Booked:
     """A receipt of ours found in Procountor."""
 
-    receipt: dict[str, Any]
+    receipt: LedgerReceipt
     fingerprint: Fingerprint
 
     def sent(self, period: Period) -> SentReceipt:
         return sent_receipt(period, self.receipt)
 
 
-def receipt_total(receipt: dict[str, Any]) -> Decimal:
+def receipt_total(receipt: Mapping[str, Any]) -> Decimal:
     """The debit side of a receipt as Procountor holds it (what the admin sees as the amount)."""
     values = (Decimal(str(t.get("accountingValue", 0))) for t in receipt.get("transactions") or [])
     return sum((v for v in values if v > 0), Decimal("0.00"))
 
 
-def sent_receipt(period: Period, receipt: dict[str, Any]) -> SentReceipt:
+def sent_receipt(period: Period, receipt: Mapping[str, Any]) -> SentReceipt:
     return SentReceipt(
         period=period,
         external_id=str(receipt["id"]),
