@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -21,6 +21,7 @@ from nmbrs_hookspecs.store import Database
 from nmbrs_hookspecs.types import Period
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError
+from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
 from nmbrs_procountor_plugin.export.ledger import booked_receipt, confirm, intent_for
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
@@ -245,7 +246,7 @@ def test_receipt_total_is_the_debit_side() -> None:
 
 
 def test_a_found_receipt_reports_what_procountor_holds() -> None:
-    found = Booked(stored(4, draft(JUN, amount="3.00")), None)
+    found = Booked(cast(LedgerReceipt, stored(4, draft(JUN, amount="3.00"))), None)
     shown = found.sent(JUN)
     assert (shown.external_id, shown.total, shown.status, shown.name) == (
         "4",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -26,6 +25,7 @@ from nmbrs_hookspecs.types import (
 )
 from nmbrs_procountor_devtools.demo_data import COMPANY
 from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.payloads import LedgerAccount
 from procountor_sandbox import Sandbox
 from tests.conftest import COMPANY_1, store_tokens
 
@@ -136,7 +136,7 @@ def account_removed_after_the_check(monkeypatch: pytest.MonkeyPatch) -> Journal:
     """The chart read before sending still lists 4711; Procountor no longer has it when the POST comes."""
     real = ProcountorClient.chart_of_accounts
 
-    def chart_with_4711(self: ProcountorClient) -> list[dict[str, Any]]:
+    def chart_with_4711(self: ProcountorClient) -> list[LedgerAccount]:
         return [*real(self), {"ledgerAccountCode": "4711", "active": True}]
 
     monkeypatch.setattr(ProcountorClient, "chart_of_accounts", chart_with_4711)

@@ -39,6 +39,15 @@ from nmbrs_procountor_plugin.api.errors import (
 )
 from nmbrs_procountor_plugin.api.multipart import Multipart, attachment_form
 from nmbrs_procountor_plugin.api.pacing import Pacer
+from nmbrs_procountor_plugin.api.payloads import (
+    Company,
+    Dimension,
+    FiscalYear,
+    LedgerAccount,
+    LedgerReceipt,
+    UserRights,
+    VatDefaults,
+)
 from nmbrs_procountor_plugin.api.summary import plain_reason, summarise
 
 log = logging.getLogger(__name__)
@@ -329,19 +338,21 @@ class ProcountorClient:
 
     # ------------------------------------------------------------------ endpoints
 
-    def company(self) -> dict[str, Any]:
-        return dict(self.request("GET", "/company"))
+    def company(self) -> Company:
+        answer: Company = self.request("GET", "/company")
+        return answer
 
     def session_info(self) -> dict[str, Any]:
         return dict(self.request("GET", "/sessioninfo"))
 
-    def user_rights(self) -> dict[str, Any]:
-        return dict(self.request("GET", "/users/rights"))
+    def user_rights(self) -> UserRights:
+        answer: UserRights = self.request("GET", "/users/rights")
+        return answer
 
-    def chart_of_accounts(self) -> list[dict[str, Any]]:
+    def chart_of_accounts(self) -> list[LedgerAccount]:
         return list(self.request("GET", "/coa").get("ledgerAccounts") or [])
 
-    def dimensions(self) -> list[dict[str, Any]]:
+    def dimensions(self) -> list[Dimension]:
         return list(self.request("GET", "/dimensions") or [])
 
     def create_dimension_item(self, dimension_id: int, code_name: str, description: str) -> dict[str, Any]:
@@ -353,20 +364,21 @@ class ProcountorClient:
             )
         )
 
-    def vat_defaults(self) -> dict[str, Any]:
+    def vat_defaults(self) -> VatDefaults:
         """``GET /vats/default``: the VAT percentages and statuses enabled for sales and purchase."""
-        return dict(self.request("GET", "/vats/default") or {})
+        answer: VatDefaults = self.request("GET", "/vats/default") or VatDefaults()
+        return answer
 
-    def fiscal_years(self) -> list[dict[str, Any]]:
+    def fiscal_years(self) -> list[FiscalYear]:
         return list(self.request("GET", "/fiscalyears").get("fiscalYears") or [])
 
-    def search_journal_receipts(self, start: date, end: date) -> list[dict[str, Any]]:
+    def search_journal_receipts(self, start: date, end: date) -> list[LedgerReceipt]:
         """Every JOURNAL receipt dated in [start, end], all pages.
 
         Pages until a short or empty page: ``meta.totalCount`` is not relied on, since Procountor's
         definition does not promise it (docs/procountor-api.md §6, docs/ledger.md).
         """
-        found: list[dict[str, Any]] = []
+        found: list[LedgerReceipt] = []
         page = 0
         while True:
             answer = self.request(
@@ -386,10 +398,10 @@ class ProcountorClient:
                 return found
             page += 1
 
-    def ledger_receipts(self, ids: Iterable[int | str]) -> list[dict[str, Any]]:
+    def ledger_receipts(self, ids: Iterable[int | str]) -> list[LedgerReceipt]:
         """Full receipts by id, in batches of at most 200 (one id answers an object, several a list)."""
         wanted = [str(i) for i in ids]
-        receipts: list[dict[str, Any]] = []
+        receipts: list[LedgerReceipt] = []
         for start in range(0, len(wanted), MAX_BATCH):
             batch = wanted[start : start + MAX_BATCH]
             answer = self.request("GET", f"/ledgerreceipts/{','.join(batch)}")

@@ -43,6 +43,7 @@ from nmbrs_procountor_plugin.api.credentials import STATE_AUTHORIZED, STATE_EXPI
 from nmbrs_procountor_plugin.api.environment import Endpoints, endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError, ProcountorUnavailable
 from nmbrs_procountor_plugin.api.pacing import Pacer, pacer_for
+from nmbrs_procountor_plugin.api.payloads import Company
 from nmbrs_procountor_plugin.api.token_answers import TokenRefused
 from nmbrs_procountor_plugin.api.tokens import CAS_ATTEMPTS, IssuedToken, TokenEndpoint, lease_key, read_record
 from nmbrs_procountor_plugin.authorization.ending import end_grant
@@ -210,7 +211,7 @@ class _JustIssued:
         return self._token
 
 
-def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float, pacer: Pacer) -> dict[str, Any]:
+def _read_company(urls: Endpoints, issued: IssuedToken, locale: str, timeout: float, pacer: Pacer) -> Company:
     """The company the admin chose on the login page (one authorization is one company)."""
     client = ProcountorClient(urls.api, _JustIssued(issued.access_token, locale), timeout=timeout, pacer=pacer)
     try:

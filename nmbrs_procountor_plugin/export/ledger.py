@@ -23,6 +23,7 @@ from nmbrs_hookspecs.protocols import BookingLedger
 from nmbrs_hookspecs.types import IntegrationAccount, Journal, Period
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError
+from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
 from nmbrs_procountor_plugin.export.resend import INVALIDATED, Booked, payload_digest, receipt_total
 
@@ -44,14 +45,14 @@ class Confirmed:
     ``intents``: the unresolved intents (a POST whose answer was lost), for the fallback search.
     """
 
-    booked: dict[Period, dict[str, Any]] = field(default_factory=dict)
-    changed: dict[Period, dict[str, Any]] = field(default_factory=dict)
+    booked: dict[Period, LedgerReceipt] = field(default_factory=dict)
+    changed: dict[Period, LedgerReceipt] = field(default_factory=dict)
     freed: list[Period] = field(default_factory=list)
     intents: dict[Period, BookingIntent] = field(default_factory=dict)
     known_ids: set[str] = field(default_factory=set)
 
 
-def _read(client: ProcountorClient, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _read(client: ProcountorClient, ids: list[str]) -> dict[str, LedgerReceipt]:
     try:
         return {str(r["id"]): r for r in client.ledger_receipts(ids)}
     except ProcountorApiError as error:

@@ -300,7 +300,7 @@ def _preview(
 
 def _landed(
     client: ProcountorClient, journal: Journal, draft: ReceiptDraft, intent: BookingIntent
-) -> dict[str, Any] | None:
+) -> Mapping[str, Any] | None:
     found = _search(client, journal, [draft], {draft.period: intent}, set()).get(draft.period)
     if found is not None and found.same_rows(draft):
         log.info("receipt for %s landed despite the lost answer: id %s", draft.period, found.receipt["id"])
@@ -308,7 +308,7 @@ def _landed(
     return None
 
 
-def _post(client: ProcountorClient, journal: Journal, draft: ReceiptDraft, intent: BookingIntent) -> dict[str, Any]:
+def _post(client: ProcountorClient, journal: Journal, draft: ReceiptDraft, intent: BookingIntent) -> Mapping[str, Any]:
     """Create the receipt; after a lost answer, look whether it landed before sending it again.
 
     A reset or a 5xx means Procountor has finished with the request, so one look decides. A

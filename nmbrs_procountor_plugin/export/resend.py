@@ -29,6 +29,7 @@ from typing import Any, Final
 from nmbrs_hookspecs.booking import BookingIntent
 from nmbrs_hookspecs.types import Period, SentReceipt
 from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
 from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, parse_fingerprint
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
 
@@ -40,7 +41,7 @@ _CENTS: Final = Decimal("0.01")
 class Booked:
     """A receipt of ours found in Procountor: by its fingerprint, or (notes dropped) by the ledger's intent."""
 
-    receipt: dict[str, Any]
+    receipt: LedgerReceipt
     fingerprint: Fingerprint | None
 
     @property

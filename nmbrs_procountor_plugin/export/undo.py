@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from nmbrs_hookspecs.booking import AttemptKind, BookingRecord, BookingState, RunKey
 from nmbrs_hookspecs.errors import ProblemError
@@ -46,6 +46,7 @@ from nmbrs_procountor_plugin.api.errors import (
     ProcountorError,
     ProcountorUnavailable,
 )
+from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
 from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.lease import run_lease
 from nmbrs_procountor_plugin.export.ledger import run_key
@@ -121,7 +122,7 @@ def _undo_receipt(record: BookingRecord, state: UndoState) -> UndoReceipt:
     return UndoReceipt(record.period, receipt.external_id, receipt.receipt_date, receipt.name, receipt.total, state)
 
 
-def _read_receipts(client: ProcountorClient, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _read_receipts(client: ProcountorClient, ids: Sequence[str]) -> dict[str, LedgerReceipt]:
     """The receipts Procountor has of ``ids`` (a batch read answers 404 when it has none of them)."""
     try:
         found = client.ledger_receipts(ids)
