@@ -17,6 +17,7 @@ from nmbrs_procountor_devtools import cli
 from nmbrs_procountor_devtools.conformance.checks import Plan
 from nmbrs_procountor_devtools.conformance.command import Target, main, run_target, sandbox_target
 from nmbrs_procountor_devtools.conformance.report import BEHAVIOURS, Finding
+from nmbrs_procountor_plugin.export.fingerprint import VERSION as FINGERPRINT_VERSION
 
 SWITCH_SETTINGS = [
     ("token_error_shape", "rfc", "token_error_shape", "rfc"),
@@ -138,7 +139,8 @@ def test_the_kit_records_its_exchanges_as_a_cassette_marked_with_its_origin(tmp_
     assert posted
     assert '"accountingValue":1.00' in posted[0]
     assert "väliaikainen" in posted[0]
-    assert "nmbrs-procountor/1 company=conformance" in posted[0]
+    # The kit writes the product's own fingerprint line, in the version the export writes now.
+    assert f"nmbrs-procountor/{FINGERPRINT_VERSION} company=conformance" in posted[0]
     refresh_forms = [
         i["request"]["body"] for i in interactions if "grant_type=refresh_token" in (i["request"]["body"] or "")
     ]

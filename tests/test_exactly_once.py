@@ -491,7 +491,7 @@ def test_a_post_procountor_refuses_clears_its_intent(world: World) -> None:
     store_tokens(world.host, world.sb, account)
     world.host.mappings.save(AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), dims()))
     refused = world.host.export_journal(world.admin, account.id, COMPANY, june_run(YEAR))
-    assert refused.status == "failed"
+    assert refused.status == "blocked"  # refused: the VAT status must be fixed, not retried
     assert "procountor.export.rejected" in {p.code for p in refused.problems}
     assert world.host.ledger.records(RunKey(account.id, COMPANY.id, june_run(YEAR).run_id)) == ()
 

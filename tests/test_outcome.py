@@ -17,24 +17,29 @@ NOTE = Problem("procountor.export.already_booked", "Already booked.", severity="
 WARN = Problem("procountor.rights.personal_receipts_only", "Own receipts only.", severity="warning")
 
 
+EXPIRED = Problem("procountor.auth.expired", "The authorization has expired.")
+UNKNOWN = Problem("procountor.export.outcome_unknown", "The answer was lost.")
+
+
 @pytest.mark.parametrize(
-    ("problems", "new", "tried", "expected"),
+    ("problems", "new", "expected"),
     [
-        ((), 0, False, "already_sent"),
-        ((NOTE, WARN), 0, False, "already_sent"),
-        ((), 2, True, "sent"),
-        ((WARN,), 1, True, "sent"),
-        ((DOWN,), 1, True, "partially_sent"),
-        ((DATA,), 3, True, "partially_sent"),
-        ((DATA,), 0, False, "blocked"),
-        ((DATA, DOWN), 0, False, "blocked"),
-        ((DOWN,), 0, False, "failed"),
-        ((BUSY, NOTE), 0, False, "failed"),
-        ((DATA,), 0, True, "failed"),
+        ((), 0, "already_sent"),
+        ((NOTE, WARN), 0, "already_sent"),
+        ((), 2, "sent"),
+        ((WARN,), 1, "sent"),
+        ((DOWN,), 1, "partially_sent"),
+        ((DATA,), 3, "partially_sent"),
+        ((DATA,), 0, "blocked"),  # found before sending, or Procountor refused the first POST
+        ((DATA, DOWN), 0, "blocked"),  # the data must be fixed whatever the outage
+        ((EXPIRED,), 0, "blocked"),  # the authorization ended: log in again first
+        ((DOWN,), 0, "failed"),
+        ((UNKNOWN, DOWN), 0, "failed"),
+        ((BUSY, NOTE), 0, "failed"),
     ],
 )
-def test_status_of_an_attempt(problems: tuple[Problem, ...], new: int, tried: bool, expected: str) -> None:
-    assert status_of(problems, new=new, tried_to_write=tried) == expected
+def test_status_of_an_attempt(problems: tuple[Problem, ...], new: int, expected: str) -> None:
+    assert status_of(problems, new=new) == expected
 
 
 def test_every_try_later_code_is_a_real_catalogue_code() -> None:
@@ -47,6 +52,6 @@ def test_the_result_lists_receipts_in_period_order() -> None:
     def receipt(month: int) -> SentReceipt:
         return SentReceipt(Period(2026, month), str(month), date(2026, month, 1), "June", Decimal("1.00"), "UNFINISHED")
 
-    answer = result([receipt(6), receipt(1), receipt(3)], [DOWN], new=0, tried_to_write=False)
+    answer = result([receipt(6), receipt(1), receipt(3)], [DOWN], new=0)
     assert [r.period.month for r in answer.receipts] == [1, 3, 6]
     assert (answer.status, answer.problems) == ("failed", (DOWN,))

@@ -266,8 +266,9 @@ def nmbrs_journal_export(
     :param host: the host's services.
     :return: this call's outcome, with every booked receipt of the run it knows and the problems:
         ``sent`` / ``already_sent`` (all booked; ``sent`` when this call booked some),
-        ``partially_sent`` (this call booked some, then stopped), ``blocked`` (stopped before any
-        write: something must be fixed first) or ``failed`` (nothing booked: the provider was
+        ``partially_sent`` (this call booked some, then stopped), ``blocked`` (nothing booked:
+        something must be fixed first, whether found before sending or in the provider's refusal
+        of the first write) or ``failed`` (nothing booked: the provider was
         unavailable or answered unexpectedly; try later); or ``None`` when the account is
         not this plugin's. Codes: gates ``<provider>.rights.write_required``,
         ``<provider>.export.test_company``, ``<provider>.export.debtor_blocked``,

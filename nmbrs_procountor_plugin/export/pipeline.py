@@ -438,7 +438,7 @@ def _export(
     locale = actor.locale
     local = check_locally(account, mapping, company, journal, actor, host, sending=True)
     if local.settings is None or not local.lines:
-        return result((), local.problems, new=0, tried_to_write=False)
+        return result((), local.problems, new=0)
     attempt = SendContext(recorder.run, recorder, locale, account.username)
     if not local.ok:
         # The journal must be fixed first; still report every problem Procountor would add.
@@ -453,12 +453,12 @@ def _export(
             problems.extend(failed.problems)
         except ProcountorError as error:
             problems.extend(problems_for(error, None, locale, account.username))
-        return result((), problems, new=0, tried_to_write=False)
+        return result((), problems, new=0)
     key = lease_key(account.id, company.id, journal.run_id)  # the undo holds the same lease
     with hold_lease(host, key) as owner:
         if owner is None:
             busy = problem("procountor.export.in_progress", locale, field="journal")
-            return result((), [*local.problems, busy], new=0, tried_to_write=False)
+            return result((), [*local.problems, busy], new=0)
 
         def renew() -> None:
             host.leases.acquire(key, owner, LEASE_TTL_SECONDS)
@@ -491,7 +491,7 @@ def _send(
         booked = [sent_receipt(period, receipt) for period, receipt in confirmed.booked.items()]
         seen.update(confirmed.booked)
         if confirmed.changed:
-            return result(booked, problems, new=0, tried_to_write=False)
+            return result(booked, problems, new=0)
         missing = _missing_lines(local.lines, confirmed.booked)
         if not missing:
             return _finish(client, booked, problems, new=0, local=local, attempt=attempt, seen=seen, host=host)
@@ -501,12 +501,12 @@ def _send(
         )
         problems.extend(prepared.problems)
         if blocking(problems) or not prepared.drafts:
-            return result(booked, problems, new=0, tried_to_write=False)
+            return result(booked, problems, new=0)
         found = _search(client, journal, prepared.drafts, confirmed.intents, confirmed.known_ids)
         search_problems = _search_problems(found, prepared.drafts, locale)
         problems.extend(search_problems)
         if blocking(search_problems):
-            return result(booked, problems, new=0, tried_to_write=False)
+            return result(booked, problems, new=0)
         for draft in prepared.drafts:
             there = found.get(draft.period)
             if there is not None:
@@ -523,18 +523,18 @@ def _send(
                 problems.extend(_attach(client, host, attempt, local, {draft.period: {}}))
     except _Stop as stop:
         problems.extend(stop.problems)
-        return result(booked, problems, new=new, tried_to_write=True)
+        return result(booked, problems, new=new)
     # A POST's own failures arrive as _Stop; these come from the reads before any write.
     except ProblemError as failed:
         problems.extend(failed.problems)
-        return result(booked, problems, new=new, tried_to_write=False)
+        return result(booked, problems, new=new)
     except ProcountorError as error:
         # A read refused with 403 (the search without its right) is worded from the rights.
         if opened is None:
             problems.extend(problems_for(error, None, locale, account.username))
         else:
             problems.extend(explain_refusal(opened, error, None, locale, account.username))
-        return result(booked, problems, new=new, tried_to_write=False)
+        return result(booked, problems, new=new)
     return _finish(client, booked, problems, new=new, local=local, attempt=attempt, seen=seen, host=host)
 
 
@@ -570,4 +570,4 @@ def _finish(
     if local.settings.approve_receipts:
         booked, trouble = _approve_all(client, sorted(booked, key=lambda r: r.period), locale)
         problems.extend(trouble)
-    return result(booked, problems, new=new, tried_to_write=new > 0)
+    return result(booked, problems, new=new)

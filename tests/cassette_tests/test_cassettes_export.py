@@ -161,7 +161,7 @@ def test_procountor_field_error_becomes_a_problem(vcr: Any, target: Target, host
 
     result = host.export_journal(admin, account.id, COMPANY, journal)
 
-    assert result.status == "failed"
+    assert result.status == "blocked"
     assert result.receipts == ()
     rejected = [p for p in result.problems if p.code == "procountor.export.rejected"]
     assert rejected
