@@ -461,3 +461,53 @@ def test_the_plugin_refuses_an_undo_through_a_mapping_it_does_not_know(
     assert result is not None
     assert [p.code for p in result.problems] == ["procountor.export.not_mapped"]
     assert not invalidations(sandbox)
+
+
+@pytest.mark.parametrize(
+    ("level", "shown"), [("VIEWING_RIGHTS", "viewing rights"), ("A_LEVEL_NOT_YET_KNOWN", "unknown")]
+)
+def test_the_missing_right_is_named_in_words_and_an_unknown_level_as_unknown(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+    level: str,
+    shown: str,
+    monkeypatch: Any,
+) -> None:
+    from nmbrs_procountor_plugin.api.client import ProcountorClient
+
+    if level in ("VIEWING_RIGHTS",):
+        sandbox.set_journal_rights("demo.admin", COMPANY_1, level)
+    else:  # a level Procountor may add later: the sandbox knows only today's enum
+        rights = {"rights": {"accounting": {"journalReceipts": level}}}
+        monkeypatch.setattr(ProcountorClient, "user_rights", lambda self: rights)
+    preview = host.preview_undo(admin, mapped.id, COMPANY, journal)
+    [refused] = [p for p in preview.problems if p.code == "procountor.undo.rights"]
+    assert f"(right: {shown})" in refused.message
+    assert level not in refused.message  # never Procountor's enum
+    assert not invalidations(sandbox)
+
+
+def test_a_lost_invalidation_that_cannot_be_read_back_is_not_counted_as_undone(
+    host: ReferenceHost,
+    sandbox: Sandbox,
+    mapped: IntegrationAccount,
+    admin: Actor,
+    journal: Journal,
+    sent: ExportResult,
+) -> None:
+    first_id = sent.receipts[0].external_id
+    sandbox.inject_fault("PUT", f"/api/ledgerreceipts/{first_id}/invalidate", "reset")  # not invalidated
+    sandbox.inject_fault("GET", f"/api/ledgerreceipts/{first_id}", "http_500_html", count=10)  # nor readable
+    failed = host.undo_journal(admin, mapped.id, COMPANY, journal)
+    assert failed.status == "failed"
+    assert {r.state for r in failed.receipts} == {UndoState.STILL_BOOKED}
+    # Not knowing is not done: the ledger still holds the live receipt, so a repeat undoes it.
+    assert set(ledger_states(host, mapped, journal).values()) == {BookingState.BOOKED}
+    assert set(status_of(sandbox).values()) == {"UNFINISHED"}
+    sandbox.clear_faults()
+    assert host.undo_journal(admin, mapped.id, COMPANY, journal).status == "undone"
+    assert set(status_of(sandbox).values()) == {"INVALIDATED"}
