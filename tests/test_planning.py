@@ -28,7 +28,7 @@ from nmbrs_procountor_plugin.export.planning import (
     periods_of,
     receipt_date,
 )
-from nmbrs_procountor_plugin.export.text import procountor_text
+from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, procountor_text
 from nmbrs_procountor_plugin.provider import AccountSettings
 
 JUNE = Period(2026, 6)
@@ -417,3 +417,36 @@ def test_period_digests_match_the_receipts_without_procountor_ids() -> None:
     assert digests == {r.period: r.fingerprint.digest for r in plan(j)}
     only_cost_centers = mapping(cost_unit=False)
     assert period_digests(validate_journal(j, "en").lines, only_cost_centers) != digests
+
+
+@pytest.mark.parametrize(("cost_center", "cost_unit"), [(True, True), (True, False), (False, True), (False, False)])
+def test_period_digests_are_rows_digest_over_the_rows_in_host_terms(cost_center: bool, cost_unit: bool) -> None:
+    """The fast digest equals the obvious reading: each line as a HostRow, hashed by rows_digest."""
+    may, june = Period(2026, 5), JUNE
+    lines = (
+        JournalLine(" 5000 ", Decimal("1234.5"), '=HYPERLINK("x"); "quoted"', june, "+1", "P;1"),
+        JournalLine("5000", Decimal("-0.5"), "line\nbreak Ŕ €", may, None, "@x"),
+        JournalLine("2939", Decimal("-1234.50"), "", june, "100", None),
+        JournalLine("2939", Decimal("0.50"), "\tTab", may, "-3", None),
+        JournalLine("7000", Decimal("10.00"), "x" * 300, june),
+        JournalLine("7000", Decimal("-10"), "Äijälä", june, "100", "P-10"),
+        JournalLine("7000", Decimal("10.00"), "x" * 300, june),  # a row twice counts twice
+        JournalLine("7000", Decimal("-10.00"), "x" * 300, june),
+    )
+    j = Journal("c-1", "r-1", june, "Payroll", date(2026, 6, 25), lines)
+    checked = validate_journal(j, "en").lines
+    expected: dict[Period, list[HostRow]] = {}
+    for item in checked:
+        line = item.line
+        expected.setdefault(line.period, []).append(
+            HostRow(
+                line.ledger_account.strip(),
+                line.amount.quantize(Decimal("0.01")),
+                procountor_text(line.description, DESCRIPTION_LIMIT).text,
+                line.cost_center if cost_center else None,
+                line.cost_unit if cost_unit else None,
+            )
+        )
+    digests = period_digests(checked, mapping(cost_center, cost_unit))
+    assert list(digests) == [may, june]  # earliest period first
+    assert digests == {period: rows_digest(rows) for period, rows in expected.items()}

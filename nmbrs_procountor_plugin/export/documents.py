@@ -21,7 +21,9 @@ document is refused before anything is sent.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from decimal import Decimal
 from typing import Final
 
 from nmbrs_hookspecs.types import Journal, JournalLine, Period
+from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
 from nmbrs_procountor_plugin.export.text import cp1252_safe
 
@@ -47,6 +50,8 @@ TOTAL_LABEL: Final = "Yhteensä"
 _CENTS: Final = Decimal("0.01")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _NOT_IN_FILE_NAMES: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_INDEX: Final = operator.attrgetter("index")
+_NEEDS_QUOTES: Final = re.compile('[;"\r\n]')  # SEPARATOR, the quote and line breaks (RFC 4180)
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ def _text(value: str) -> str:
     """A text cell: never read as a formula, quoted per RFC 4180 when it needs to be."""
     if value.startswith(_FORMULA_START):
         value = "'" + value
-    if any(c in value for c in (SEPARATOR, '"', "\r", "\n")):
+    if _NEEDS_QUOTES.search(value):
         value = '"' + value.replace('"', '""') + '"'
     return value
 
@@ -95,30 +100,34 @@ def _row(cells: Sequence[str]) -> str:
     return SEPARATOR.join(cells) + NEWLINE
 
 
+# Each distinct text's cell is written once: a journal repeats a few accounts and cost objects
+# (and many descriptions) over thousands of lines. Bounded, and safe to share between threads.
+_cell: Final = functools.lru_cache(maxsize=65_536)(_text)
+
+
 def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]]) -> bytes:
     """The CSV bytes for ``lines`` (journal line number, line), in journal order, with a total row."""
+    cell = _cell
+    kausi = str(period)
     out = [_row(HEADER)]
-    debit = credit = Decimal("0.00")
-    for number, line in lines:
-        amount = line.amount
-        if amount > 0:
-            debit += amount
-        else:
-            credit -= amount
-        out.append(
-            _row(
-                (
-                    str(number),
-                    str(period),
-                    _text(line.ledger_account.strip()),
-                    _text(line.description),
-                    _text(line.cost_center or ""),
-                    _text(line.cost_unit or ""),
-                    _amount(amount) if amount > 0 else "",
-                    _amount(-amount) if amount < 0 else "",
-                )
+    debits: list[Decimal] = []
+    credits: list[Decimal] = []
+    with collector_paused():
+        for number, line in lines:
+            amount = line.amount
+            if amount > 0:
+                debits.append(amount)
+                sides = f"{_amount(amount)}{SEPARATOR}"
+            else:
+                credits.append(amount)
+                sides = f"{SEPARATOR}{_amount(-amount)}" if amount < 0 else SEPARATOR
+            out.append(
+                f"{number}{SEPARATOR}{kausi}{SEPARATOR}{cell(line.ledger_account.strip())}{SEPARATOR}"
+                f"{cell(line.description)}{SEPARATOR}{cell(line.cost_center or '')}{SEPARATOR}"
+                f"{cell(line.cost_unit or '')}{SEPARATOR}{sides}{NEWLINE}"
             )
-        )
+    debit = sum(debits, Decimal("0.00"))
+    credit = -sum(credits, Decimal("0.00"))
     out.append(_row(("", "", "", _text(TOTAL_LABEL), "", "", _amount(debit), _amount(credit))))
     return "".join(out).encode(ENCODING)
 
@@ -129,10 +138,19 @@ def journal_documents(journal: Journal, lines: Sequence[IndexedLine]) -> dict[Pe
     Named like the receipt: the run's reference as Procountor stores it (Windows-1252 safe).
     """
     name, _ = cp1252_safe(journal.reference)
-    by_period: dict[Period, list[tuple[int, JournalLine]]] = {}
-    for item in sorted(lines, key=lambda i: i.index):
-        by_period.setdefault(item.line.period, []).append((item.index + 1, item.line))
+    # Keyed by (year, month) while grouping: a tuple of ints hashes in C, a Period in Python.
+    by_period: dict[tuple[int, int], list[tuple[int, JournalLine]]] = {}
+    periods: dict[tuple[int, int], Period] = {}
+    with collector_paused():
+        for item in sorted(lines, key=_INDEX):
+            period = item.line.period
+            key = (period.year, period.month)
+            rows = by_period.get(key)
+            if rows is None:
+                rows = by_period[key] = []
+                periods[key] = period
+            rows.append((item.index + 1, item.line))
     return {
-        period: JournalDocument(period, document_name(name, period), render_csv(period, rows))
-        for period, rows in sorted(by_period.items())
+        periods[key]: JournalDocument(periods[key], document_name(name, periods[key]), render_csv(periods[key], rows))
+        for key, rows in sorted(by_period.items())
     }

@@ -166,16 +166,19 @@ class DigestWriter:
         self._quoted: dict[str | None, str] = {None: "null"}
 
     def _quote(self, text: str | None) -> str:
-        found = self._quoted.get(text)
-        if found is None:
-            assert text is not None  # None is always there
-            found = self._quoted[text] = encode_basestring_ascii(text)
+        assert text is not None  # None is always there
+        found = self._quoted[text] = encode_basestring_ascii(text)
         return found
 
     def row(self, account: str, amount: str, description: str, cost_center: str | None, cost_unit: str | None) -> str:
         """One row's canonical JSON; ``amount`` with exactly two decimals (``10.50``)."""
-        quote = self._quote
-        return f'[{quote(account)},"{amount}",{quote(description)},{quote(cost_center)},{quote(cost_unit)}]'
+        # A quoted text is never empty (it has its quotes), so ``or`` falls through only when the
+        # text is new: a dict lookup per field instead of a method call, on every journal line.
+        known, quote = self._quoted.get, self._quote
+        return (
+            f'[{known(account) or quote(account)},"{amount}",{known(description) or quote(description)},'
+            f"{known(cost_center) or quote(cost_center)},{known(cost_unit) or quote(cost_unit)}]"
+        )
 
     @staticmethod
     def digest(rows: Iterable[str]) -> str:

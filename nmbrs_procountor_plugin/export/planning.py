@@ -40,7 +40,7 @@ from nmbrs_hookspecs.types import (
     Problem,
 )
 from nmbrs_procountor_plugin.api import exact_json
-from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow, rows_digest
+from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
 from nmbrs_procountor_plugin.export.text import (
@@ -240,27 +240,35 @@ def _cost_object(line: JournalLine, kind: str) -> str | None:
     return line.cost_center if kind == "cost_center" else line.cost_unit
 
 
-def host_row(line: JournalLine, kinds: Sequence[str]) -> HostRow:
-    """The row ``line`` becomes, in the host's terms (what the row digest covers).
-
-    Needs no Procountor ids, so the booking ledger's digests can be compared before any read.
-    """
-    codes = {kind: _cost_object(line, kind) for kind in kinds}
-    return HostRow(
-        line.ledger_account.strip(),
-        _cents(line.amount),
-        procountor_text(line.description, DESCRIPTION_LIMIT).text,
-        codes.get("cost_center"),
-        codes.get("cost_unit"),
-    )
-
-
 def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> dict[Period, str]:
-    """The row digest of each period's receipt, earliest period first, without Procountor's ids."""
+    """The row digest of each period's receipt, earliest period first, without Procountor's ids.
+
+    Written with the :class:`DigestWriter` that :func:`build_receipts` uses for the receipts'
+    fingerprints, from the same memoised pieces, so the ledger's digests and the fingerprints
+    cannot drift apart and a 100,000-line journal is digested in a fraction of the export's time
+    (``rows_digest`` over the rows in the host's terms gives the same digest; a test holds the two
+    together).
+    """
     kinds = _enabled_kinds(mapping)
-    return {
-        period: rows_digest(host_row(item.line, kinds) for item in items) for period, items in _group(lines).items()
-    }
+    centers, units = "cost_center" in kinds, "cost_unit" in kinds
+    writer = DigestWriter()
+    digests: dict[Period, str] = {}
+    with collector_paused():
+        for period, items in _group(lines).items():
+            canonical: list[str] = []
+            for item in items:
+                line = item.line
+                canonical.append(
+                    writer.row(
+                        line.ledger_account.strip(),
+                        format(_cents(line.amount), "f"),
+                        safe_description(line.description).text,
+                        line.cost_center if centers else None,
+                        line.cost_unit if units else None,
+                    )
+                )
+            digests[period] = writer.digest(canonical)
+    return digests
 
 
 @dataclass(frozen=True, slots=True)
