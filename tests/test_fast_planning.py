@@ -24,6 +24,7 @@ from nmbrs_procountor_plugin.export.fingerprint import rows_digest
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import RULED_FIELDS, JournalLineSchema, validate_journal
 from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraft, build_receipts
+from nmbrs_procountor_plugin.export.resend import payload_digest
 from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, procountor_text
 from nmbrs_procountor_plugin.provider import AccountSettings
 
@@ -210,6 +211,8 @@ def test_the_body_written_while_planning_is_the_receipt_as_exact_json(
         assert draft.payload == expected
         # the digest written row by row is the one rows_digest computes from the rows
         assert draft.fingerprint.digest == rows_digest(draft.rows)
+        # the intent's payload digest written while planning is the one read from the body
+        assert draft.payload_digest == payload_digest(draft.payload)
 
 
 def test_the_collector_is_off_during_planning_and_back_on_after_it_even_on_failure() -> None:
@@ -235,3 +238,20 @@ def test_a_host_that_runs_without_the_collector_keeps_it_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def resolve_cost_units_first(kind: str, code: str) -> DimensionTarget | None:
+    """Cost units on a dimension with a lower id than cost centers': rows list them in the other order."""
+    return DimensionTarget(601 if kind == "cost_center" else 503, 9000 - len(code))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(valid_lines, min_size=1, max_size=25))
+def test_the_intents_payload_digest_is_the_bodys_whatever_the_dimensions_order(lines: list[JournalLine]) -> None:
+    journal = Journal("c", "r", RUN, "Payroll June", date(2026, 6, 25), tuple(lines))
+    mapping = AdministrationMapping(
+        "a", "c", "1", (DimensionMapping("cost_center", True, "KP"), DimensionMapping("cost_unit", True, "P"))
+    )
+    check = validate_journal(journal, "en")
+    for draft in build_receipts(journal, check.lines, mapping, SETTINGS, resolve_cost_units_first):
+        assert draft.payload_digest == payload_digest(draft.payload)

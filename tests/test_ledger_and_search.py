@@ -55,7 +55,8 @@ def draft(period: Period, day: date | None = None, name: str = "June payroll", a
             {"transactionType": "ENTRY", "account": "2939", "accountingValue": -Decimal(amount), "description": "Net"},
         ],
     }
-    return ReceiptDraft(period, when, name, Decimal(amount), exact_json.dumps(payload), fingerprint, (0, 1), rows)
+    body = exact_json.dumps(payload)
+    return ReceiptDraft(period, when, name, Decimal(amount), body, fingerprint, (0, 1), payload_digest(payload), rows)
 
 
 class Procountor:

@@ -25,7 +25,7 @@ from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError
 from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
-from nmbrs_procountor_plugin.export.resend import INVALIDATED, Booked, payload_digest, receipt_total
+from nmbrs_procountor_plugin.export.resend import INVALIDATED, Booked, receipt_total
 
 NOT_FOUND = 404
 
@@ -111,7 +111,7 @@ def intent_for(draft: ReceiptDraft, attempt_id: str) -> BookingIntent:
     return BookingIntent(
         attempt_id=attempt_id,
         row_digest=draft.fingerprint.digest,
-        payload_digest=payload_digest(draft.payload),
+        payload_digest=draft.payload_digest,
         receipt_date=draft.receipt_date,
         name=draft.name,
     )

@@ -59,11 +59,11 @@ from nmbrs_procountor_plugin.export.ledger import (
 )
 from nmbrs_procountor_plugin.export.outcome import blocking, result
 from nmbrs_procountor_plugin.export.planning import (
+    PeriodDigests,
     ReceiptDraft,
     UnresolvedDimension,
     build_receipts,
     check_balance,
-    period_digests,
     periods_of,
     receipt_date,
 )
@@ -278,7 +278,7 @@ def _preview(
                 client, account, mapping, company, journal, local.lines, local.settings, dry_run=True, locale=locale
             )
             return ExportPlan((), (*problems, *prepared.problems))
-        digests = period_digests(local.lines, mapping)
+        digests = PeriodDigests(local.lines, mapping)
         confirmed = confirm(client, host.ledger, recorder.run, digests, writing=False)
         problems.extend(_ledger_problems(confirmed, locale))
         missing = _missing_lines(local.lines, {**confirmed.booked, **confirmed.changed})
@@ -480,7 +480,7 @@ def _send(
     assert local.settings is not None
     problems = list(local.problems)
     booked: list[SentReceipt] = []
-    digests = period_digests(local.lines, mapping)
+    digests = PeriodDigests(local.lines, mapping)
     new = 0
     opened: ProcountorClient | None = None
     seen: dict[Period, Mapping[str, Any]] = {}  # receipts as this attempt read them, for their attachments

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import decimal
 import functools
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from json.encoder import encode_basestring
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any, Final
 
 from nmbrs_hookspecs.types import (
@@ -112,6 +114,10 @@ class ReceiptDraft:
     body: str
     fingerprint: Fingerprint
     line_indexes: tuple[int, ...]
+    payload_digest: str
+    """:func:`~nmbrs_procountor_plugin.export.resend.payload_digest` of this body, written while
+    planning: the booking intent records it before the POST, and parsing a 100,000-row body back
+    only to digest it would cost more than building it."""
     rows: tuple[HostRow, ...] = ()
 
     @functools.cached_property
@@ -240,26 +246,48 @@ def _cost_object(line: JournalLine, kind: str) -> str | None:
     return line.cost_center if kind == "cost_center" else line.cost_unit
 
 
-def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> dict[Period, str]:
+class PeriodDigests(Mapping[Period, str]):
     """The row digest of each period's receipt, earliest period first, without Procountor's ids.
+
+    Each period's digest is worked out when it is first asked for. The booking ledger asks only
+    about the periods it holds a receipt for, so a first export (nothing in the ledger) digests
+    nothing here: its receipts get the same digest while they are built, and a 100,000-line
+    journal is not read once more for nothing. Iterating gives the periods without digesting.
 
     Written with the :class:`DigestWriter` that :func:`build_receipts` uses for the receipts'
     fingerprints, from the same memoised pieces, so the ledger's digests and the fingerprints
-    cannot drift apart and a 100,000-line journal is digested in a fraction of the export's time
-    (``rows_digest`` over the rows in the host's terms gives the same digest; a test holds the two
-    together).
+    cannot drift apart (``rows_digest`` over the rows in the host's terms gives the same digest;
+    a test holds the two together). One export's thread uses one instance.
     """
-    kinds = _enabled_kinds(mapping)
-    centers, units = "cost_center" in kinds, "cost_unit" in kinds
-    writer = DigestWriter()
-    digests: dict[Period, str] = {}
-    with collector_paused():
-        for period, items in _group(lines).items():
-            canonical: list[str] = []
+
+    def __init__(self, lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> None:
+        kinds = _enabled_kinds(mapping)
+        self._centers, self._units = "cost_center" in kinds, "cost_unit" in kinds
+        with collector_paused():
+            self._groups = _group(lines)
+        self._writer = DigestWriter()
+        self._digests: dict[Period, str] = {}
+
+    def __getitem__(self, period: Period) -> str:
+        found = self._digests.get(period)
+        if found is None:
+            found = self._digests[period] = self._digest(self._groups[period])
+        return found
+
+    def __iter__(self) -> Iterator[Period]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def _digest(self, items: Sequence[IndexedLine]) -> str:
+        row, centers, units = self._writer.row, self._centers, self._units
+        canonical: list[str] = []
+        with collector_paused():
             for item in items:
                 line = item.line
                 canonical.append(
-                    writer.row(
+                    row(
                         line.ledger_account.strip(),
                         format(_cents(line.amount), "f"),
                         safe_description(line.description).text,
@@ -267,8 +295,12 @@ def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping)
                         line.cost_unit if units else None,
                     )
                 )
-            digests[period] = writer.digest(canonical)
-    return digests
+        return self._writer.digest(canonical)
+
+
+def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> dict[Period, str]:
+    """Every period's digest at once (see :class:`PeriodDigests`, which works them out on demand)."""
+    return dict(PeriodDigests(lines, mapping))
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +312,8 @@ class _Placement:
     cost_unit: str | None
     json_pieces: tuple[str, ...]
     """The row's ``dimensionItemValues`` JSON text around each ``value``: joined with the amount."""
+    digest_pieces: tuple[str, ...]
+    """The same dimension values as the payload digest writes them: joined with the amount."""
 
 
 def _dimension_json(targets: Sequence[tuple[int, int]]) -> tuple[str, ...]:
@@ -287,6 +321,17 @@ def _dimension_json(targets: Sequence[tuple[int, int]]) -> tuple[str, ...]:
         return ("",)
     items = [f'{{"dimensionId":{int(d)},"itemId":{int(i)},"value":' for d, i in targets]
     return (',"dimensionItemValues":[' + items[0], *("}," + item for item in items[1:]), "}]")
+
+
+def _dimension_digest(targets: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    """``[[dimensionId, itemId, "value"], …]`` sorted, as ``json.dumps`` writes payload_digest's triples.
+
+    Every value of a row is the row's amount, so sorting by (dimension, item) is sorting the triples.
+    """
+    if not targets:
+        return ("[]",)
+    items = [f"[{int(d)}, {int(i)}, " for d, i in sorted(targets)]
+    return ("[" + items[0] + '"', *('"], ' + item + '"' for item in items[1:]), '"]]')
 
 
 class _Placements:
@@ -333,7 +378,13 @@ class _Placements:
                 )
             codes[kind] = code
             targets.append((found.dimension_id, found.item_id))
-        return _Placement(tuple(targets), codes["cost_center"], codes["cost_unit"], _dimension_json(targets))
+        return _Placement(
+            tuple(targets),
+            codes["cost_center"],
+            codes["cost_unit"],
+            _dimension_json(targets),
+            _dimension_digest(targets),
+        )
 
 
 class _RowWriter:
@@ -370,6 +421,37 @@ def _quoted(text: str) -> str:
     return encode_basestring(text)
 
 
+class _PayloadDigestWriter:
+    """:func:`~nmbrs_procountor_plugin.export.resend.payload_digest` of a body, from the rows' pieces.
+
+    That function reads a receipt as Procountor holds it (a dict); for the intent recorded before
+    each POST the same digest is written here row by row, each distinct account and description
+    quoted once, as ``json.dumps`` (ASCII, its default ``", "`` separators) writes each row's
+    ``[account, "amount", description, [[dimensionId, itemId, "value"], …]]``. A property test
+    holds it to ``payload_digest(draft.payload)``.
+    """
+
+    def __init__(self) -> None:
+        self._quoted: dict[str, str] = {}
+
+    def _quote(self, text: str) -> str:
+        found = self._quoted[text] = encode_basestring_ascii(text)
+        return found
+
+    def row(self, account: str, amount: str, description: str, placement: _Placement) -> str:
+        known, quote = self._quoted.get, self._quote
+        return (
+            f'[{known(account) or quote(account)}, "{amount}", {known(description) or quote(description)}, '
+            f"{amount.join(placement.digest_pieces)}]"
+        )
+
+    @staticmethod
+    def digest(name: str, receipt_date: date, rows: list[str]) -> str:
+        rows.sort()
+        canonical = json.dumps([name, receipt_date.isoformat(), rows])
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def build_receipts(
     journal: Journal,
     lines: Sequence[IndexedLine],
@@ -396,12 +478,14 @@ def build_receipts(
     placements = _Placements(kinds, resolve)
     writer = _RowWriter(settings)
     digests = DigestWriter()
+    payload_digests = _PayloadDigestWriter()
     receipts: list[ReceiptDraft] = []
     with collector_paused():
         for period, items in _group(lines).items():
             rows: list[HostRow] = []
             texts: list[str] = []
             canonical: list[str] = []
+            payload_rows: list[str] = []
             for item in items:
                 line = item.line
                 value = _cents(line.amount)
@@ -412,6 +496,7 @@ def build_receipts(
                 rows.append(HostRow(account, value, description, placement.cost_center, placement.cost_unit))
                 texts.append(writer.row(account, amount, description, placement))
                 canonical.append(digests.row(account, amount, description, placement.cost_center, placement.cost_unit))
+                payload_rows.append(payload_digests.row(account, amount, description, placement))
 
             fingerprint = Fingerprint(
                 run_id=journal.run_id, company_id=journal.company_id, period=period, digest=digests.digest(canonical)
@@ -437,6 +522,7 @@ def build_receipts(
                     body=body,
                     fingerprint=fingerprint,
                     line_indexes=tuple(item.index for item in items),
+                    payload_digest=payload_digests.digest(name, day, payload_rows),
                     rows=tuple(rows),
                 )
             )
