@@ -238,6 +238,35 @@ def _search_problems(
     return problems
 
 
+def _fix_first(
+    account: IntegrationAccount,
+    mapping: AdministrationMapping,
+    company: HostCompany,
+    journal: Journal,
+    host: PluginHost,
+    local: Local,
+    attempt: SendContext,
+) -> list[Problem]:
+    """The journal must be fixed first: its problems, and every problem Procountor would add.
+
+    A dry run of pre-flight over the valid lines, so the admin learns everything in one answer
+    (an unknown account beside an unbalanced period) and nothing is written, not even an item.
+    """
+    assert local.settings is not None
+    problems = list(local.problems)
+    try:
+        client = attempt.open(account, host)
+        prepared = prepare(
+            client, account, mapping, company, journal, local.lines, local.settings, dry_run=True, locale=attempt.locale
+        )
+        problems.extend(prepared.problems)
+    except ProblemError as failed:
+        problems.extend(failed.problems)
+    except ProcountorError as error:
+        problems.extend(problems_for(error, None, attempt.locale, account.username))
+    return problems
+
+
 def preview(
     account: IntegrationAccount,
     mapping: AdministrationMapping,
@@ -269,15 +298,11 @@ def _preview(
     if local.settings is None or not local.lines:
         return ExportPlan((), tuple(problems))
     attempt = SendContext(recorder.run, recorder, locale, account.username)
+    if not local.ok:
+        return ExportPlan((), tuple(_fix_first(account, mapping, company, journal, host, local, attempt)))
     drafts: tuple[ReceiptDraft, ...] = ()
     try:
         client = attempt.open(account, host)
-        if not local.ok:
-            # The journal must be fixed first; still report every problem Procountor would add.
-            prepared = prepare(
-                client, account, mapping, company, journal, local.lines, local.settings, dry_run=True, locale=locale
-            )
-            return ExportPlan((), (*problems, *prepared.problems))
         digests = PeriodDigests(local.lines, mapping)
         confirmed = confirm(client, host.ledger, recorder.run, digests, writing=False)
         problems.extend(_ledger_problems(confirmed, locale))
@@ -441,19 +466,7 @@ def _export(
         return result((), local.problems, new=0)
     attempt = SendContext(recorder.run, recorder, locale, account.username)
     if not local.ok:
-        # The journal must be fixed first; still report every problem Procountor would add.
-        problems = list(local.problems)
-        try:
-            client = attempt.open(account, host)
-            prepared = prepare(
-                client, account, mapping, company, journal, local.lines, local.settings, dry_run=True, locale=locale
-            )
-            problems.extend(prepared.problems)
-        except ProblemError as failed:
-            problems.extend(failed.problems)
-        except ProcountorError as error:
-            problems.extend(problems_for(error, None, locale, account.username))
-        return result((), problems, new=0)
+        return result((), _fix_first(account, mapping, company, journal, host, local, attempt), new=0)
     key = lease_key(account.id, company.id, journal.run_id)  # the undo holds the same lease
     with hold_lease(host, key) as owner:
         if owner is None:
