@@ -2,7 +2,8 @@
 
 Issue 13's figures: with 50 ms added to every round trip, the seed export (June with corrections
 for January to May, P = 6 receipts) needs at most P + 3 sequential round trips and at most 5 + P
-requests, with and without a token refresh. A delaying proxy on loopback sits between the plugin
+requests, with and without a token refresh; the journal documents (``attach_journal_lines``) add
+one POST per receipt, so P more of each, and are measured apart. A delaying proxy on loopback sits between the plugin
 and the embedded sandbox: it holds every chunk the client sends for 50 ms before passing it on
 (so each request/answer exchange costs 50 ms more), and notes when each exchange on each
 connection starts and ends. The sequential round trips are the longest chain of exchanges that
@@ -150,7 +151,7 @@ class DelayingProxy:
                 sock.close()
 
 
-def run(label: str, delay: float, *, refresh: bool, reads_together: bool, rate: float) -> None:
+def run(label: str, delay: float, *, refresh: bool, reads_together: bool, rate: float, documents: bool = False) -> None:
     year = date.today().year
     journal = june_run(year)
     periods = len({line.period for line in journal.lines})
@@ -167,7 +168,7 @@ def run(label: str, delay: float, *, refresh: bool, reads_together: bool, rate: 
             provider_configs={"procountor": config}, load_entrypoints=False, plugins=[(plugin, "procountor")]
         )
         stack.callback(host.close)
-        account = host.create_account(ADMIN, "procountor", "bench", {})
+        account = host.create_account(ADMIN, "procountor", "bench", {"attach_journal_lines": documents})
         issued = sb.issue_tokens("demo.admin", 10001)
         record = TokenRecord(
             "login", issued["access_token"], issued["refresh_token"], int(time.time()) + 3600, "10001", "Järvi"
@@ -190,9 +191,11 @@ def run(label: str, delay: float, *, refresh: bool, reads_together: bool, rate: 
         elapsed = time.perf_counter() - started
         log = sb.request_log
         tokens = sum(r.path == "/api/oauth/token" for r in log)
+        extra = periods if documents else 0  # one POST /attachments per receipt, after it
         print(
-            f"{label:<34} status={result.status:<6} requests={len(log):>2} (budget {5 + periods}, token calls {tokens})"
-            f"  sequential round trips={proxy.sequential_round_trips():>2} (budget {periods + 3})"
+            f"{label:<34} status={result.status:<6} requests={len(log):>2} (budget {5 + periods + extra}, "
+            f"token calls {tokens})"
+            f"  sequential round trips={proxy.sequential_round_trips():>2} (budget {periods + 3 + extra})"
             f"  connections={len(proxy.links)}  time={elapsed * 1000:5.0f} ms"
             f"  (= {elapsed / delay:4.1f} x {delay * 1000:.0f} ms)"
         )
@@ -209,6 +212,9 @@ def main(delay_ms: float = 50.0, rate: float = 20.0) -> None:
         suffix = ", token refresh" if refresh else ""
         run(f"reads together{suffix}", delay, refresh=refresh, reads_together=True, rate=rate)
         run(f"reads one by one{suffix}", delay, refresh=refresh, reads_together=False, rate=rate)
+    # The journal documents (on by default) add one POST per receipt, right after the receipt.
+    run("reads together, documents", delay, refresh=False, reads_together=True, rate=rate, documents=True)
+    run("reads together, refresh, documents", delay, refresh=True, reads_together=True, rate=rate, documents=True)
 
 
 if __name__ == "__main__":
