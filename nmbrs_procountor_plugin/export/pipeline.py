@@ -212,6 +212,8 @@ class SendContext:
 
 
 def _missing_lines(lines: Sequence[IndexedLine], booked: Mapping[Period, Any]) -> tuple[IndexedLine, ...]:
+    if not booked:  # a first export: every line, without hashing a Period per line
+        return tuple(lines)
     return tuple(item for item in lines if item.line.period not in booked)
 
 

@@ -58,8 +58,13 @@ class Booked:
 
 def receipt_total(receipt: Mapping[str, Any]) -> Decimal:
     """The debit side of a receipt as Procountor holds it (what the admin sees as the amount)."""
-    values = (Decimal(str(t.get("accountingValue", 0))) for t in receipt.get("transactions") or [])
+    values = (_decimal(t.get("accountingValue", 0)) for t in receipt.get("transactions") or [])
     return sum((v for v in values if v > 0), Decimal("0.00"))
+
+
+def _decimal(value: Any) -> Decimal:
+    """Procountor's answers are read with exact decimals already; anything else goes through its text."""
+    return value if type(value) is Decimal else Decimal(str(value))
 
 
 def sent_receipt(period: Period, receipt: Mapping[str, Any]) -> SentReceipt:
