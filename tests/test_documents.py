@@ -37,6 +37,12 @@ def test_bom_semicolons_decimal_comma_and_crlf() -> None:
     assert body[-1][3:] == ["Yhteensä", "", "", "1234,50", "1234,50"]
 
 
+def test_a_cent_each_way_and_a_zero_line_land_in_the_right_columns() -> None:
+    body = rows(render_csv(JUNE, [line("0.01"), line("-0.01"), line("0.00")]))
+    assert [r[6:] for r in body[1:4]] == [["0,01", ""], ["", "0,01"], ["", ""]]
+    assert body[-1][6:] == ["0,01", "0,01"]
+
+
 def test_large_amounts_have_no_thousands_separator() -> None:
     assert rows(render_csv(JUNE, [line("1234567.89")]))[1][6] == "1234567,89"
 
