@@ -19,6 +19,7 @@ WARN = Problem("procountor.rights.personal_receipts_only", "Own receipts only.",
 
 EXPIRED = Problem("procountor.auth.expired", "The authorization has expired.")
 UNKNOWN = Problem("procountor.export.outcome_unknown", "The answer was lost.")
+RENEWING = Problem("procountor.auth.refresh_busy", "Another task is renewing the authorization.")
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,7 @@ UNKNOWN = Problem("procountor.export.outcome_unknown", "The answer was lost.")
         ((DOWN,), 0, "failed"),
         ((UNKNOWN, DOWN), 0, "failed"),
         ((BUSY, NOTE), 0, "failed"),
+        ((RENEWING,), 0, "failed"),  # the authorization still works: try again in a minute
     ],
 )
 def test_status_of_an_attempt(problems: tuple[Problem, ...], new: int, expected: str) -> None:

@@ -23,6 +23,10 @@ TRY_LATER: Final = frozenset(
         "procountor.unexpected_response",
         "procountor.export.in_progress",
         "procountor.export.outcome_unknown",
+        # The authorization itself still works: another worker's renewal ran long, or Procountor
+        # refused a token it had just issued. Both messages say to try again in a minute.
+        "procountor.auth.refresh_busy",
+        "procountor.auth.token_not_accepted",
     }
 )
 
