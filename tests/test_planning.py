@@ -204,13 +204,15 @@ def test_unresolved_cost_object_raises_rather_than_booking_without_it() -> None:
     with pytest.raises(UnresolvedDimension) as raised:
         build_receipts(j, check.lines, mapping(), SETTINGS, resolve)
     assert (raised.value.kind, raised.value.code, raised.value.line_index) == ("cost_center", "999", 0)
+    assert "(journal line 1)" in str(raised.value)  # counted from one, as the admin numbers lines
 
 
 def test_two_kinds_on_one_dimension_are_refused() -> None:
     j = journal(line("7000", "1.00", cost_center="100", cost_unit="P-10"), line("2939", "-1.00"))
     check = validate_journal(j, "en")
-    with pytest.raises(ValueError, match=r"same|both"):
+    with pytest.raises(ValueError, match=r"same|both") as raised:
         build_receipts(j, check.lines, mapping(), SETTINGS, lambda kind, code: DimensionTarget(501, 1))
+    assert str(raised.value).startswith("journal line 1:")
 
 
 def test_resolver_is_asked_once_per_cost_object() -> None:
@@ -245,6 +247,22 @@ def test_unbalanced_period_is_named_with_its_difference() -> None:
         "The lines booked in period March 2026 do not balance: debit 40.00 and credit 39.99 differ by 0.01."
     )
     assert all(p.blocking for p in problems)
+
+
+def test_an_unbalanced_period_of_cents_counts_each_side_whole() -> None:
+    j = journal(line("7000", "0.50"), line("7000", "0.25"), line("2939", "-0.70"), line("2939", "-0.04"))
+    [off] = check_balance(j, validate_journal(j, "en").lines, "en")
+    assert off.message == (
+        "The lines booked in period June 2026 do not balance: debit 0.75 and credit 0.74 differ by 0.01."
+    )
+
+
+def test_procountor_s_first_transaction_points_back_to_its_journal_line() -> None:
+    j = journal(line("2939", "-10.00"), line("7000", "4.00"), line("7000", "6.00"))
+    [receipt] = plan(j)
+    assert [receipt.journal_line_for(i) for i in (0, 1, 2)] == [0, 1, 2]
+    assert receipt.journal_line_for(3) is None
+    assert receipt.journal_line_for(-1) is None
 
 
 def test_a_journal_balanced_overall_but_not_per_period_is_unbalanced() -> None:
