@@ -150,8 +150,8 @@ class Attacher:
             return None
         except ProcountorError as refused:
             return self._missing(record, support_code(refused))
-        except ProblemError as failed:  # the authorization ended halfway
-            return self._missing(record, ", ".join(p.code for p in failed.problems) or type(failed).__name__)
+        except ProblemError as failed:  # the authorization ended halfway (a ProblemError has a problem)
+            return self._missing(record, ", ".join(p.code for p in failed.problems))
         if answer.get("id") is None:
             return self._missing(record, NO_ATTACHMENT_ID)
         self._record(record, document, str(answer["id"]))
