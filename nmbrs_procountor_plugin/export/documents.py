@@ -100,14 +100,12 @@ def _row(cells: Sequence[str]) -> str:
     return SEPARATOR.join(cells) + NEWLINE
 
 
-# Each distinct text's cell is written once: a journal repeats a few accounts and cost objects
-# (and many descriptions) over thousands of lines. Bounded, and safe to share between threads.
-_cell: Final = functools.lru_cache(maxsize=65_536)(_text)
-
-
 def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]]) -> bytes:
     """The CSV bytes for ``lines`` (journal line number, line), in journal order, with a total row."""
-    cell = _cell
+    # Each distinct text's cell is written once (a journal repeats a few accounts and cost objects
+    # over thousands of lines), in a cache of this call's own: the descriptions name employees,
+    # and nothing of them should outlive the document in a long-running worker.
+    cell = functools.lru_cache(maxsize=None)(_text)
     kausi = str(period)
     out = [_row(HEADER)]
     debits: list[Decimal] = []
