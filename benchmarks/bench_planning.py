@@ -30,7 +30,7 @@ from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journ
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export.documents import journal_documents
 from nmbrs_procountor_plugin.export.journal_checks import validate_journal
-from nmbrs_procountor_plugin.export.planning import DimensionTarget, build_receipts, check_balance, period_digests
+from nmbrs_procountor_plugin.export.planning import DimensionTarget, PeriodDigests, build_receipts, check_balance
 from nmbrs_procountor_plugin.provider import AccountSettings
 
 T = TypeVar("T")
@@ -128,7 +128,7 @@ def main(size: int = 10_000, period_count: int = 13) -> None:
     assert not check.blocking, [p for p in check.problems if p.blocking][:3]
     best("check_balance", lambda: check_balance(journal, check.lines, "en"))
     best("journal_documents", lambda: journal_documents(journal, check.lines))
-    best("period_digests", lambda: period_digests(check.lines, MAPPING))
+    best("period digests (all periods)", lambda: dict(PeriodDigests(check.lines, MAPPING)))
     receipts = best("build_receipts", lambda: build_receipts(journal, check.lines, MAPPING, SETTINGS, resolve))
     best("planning, all of it", lambda: plan(journal))
     assert all(r.body == exact_json.dumps(r.payload) for r in receipts)

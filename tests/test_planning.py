@@ -20,11 +20,11 @@ from nmbrs_procountor_plugin.export.fingerprint import (
 from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
 from nmbrs_procountor_plugin.export.planning import (
     DimensionTarget,
+    PeriodDigests,
     ReceiptDraft,
     UnresolvedDimension,
     build_receipts,
     check_balance,
-    period_digests,
     periods_of,
     receipt_date,
 )
@@ -431,10 +431,10 @@ def test_a_version_1_fingerprint_is_still_recognised_by_its_ordered_digest() -> 
 
 def test_period_digests_match_the_receipts_without_procountor_ids() -> None:
     j = seed_journal()
-    digests = period_digests(validate_journal(j, "en").lines, mapping())
+    digests = dict(PeriodDigests(validate_journal(j, "en").lines, mapping()))
     assert digests == {r.period: r.fingerprint.digest for r in plan(j)}
     only_cost_centers = mapping(cost_unit=False)
-    assert period_digests(validate_journal(j, "en").lines, only_cost_centers) != digests
+    assert dict(PeriodDigests(validate_journal(j, "en").lines, only_cost_centers)) != digests
 
 
 @pytest.mark.parametrize(("cost_center", "cost_unit"), [(True, True), (True, False), (False, True), (False, False)])
@@ -465,6 +465,6 @@ def test_period_digests_are_rows_digest_over_the_rows_in_host_terms(cost_center:
                 line.cost_unit if cost_unit else None,
             )
         )
-    digests = period_digests(checked, mapping(cost_center, cost_unit))
+    digests = dict(PeriodDigests(checked, mapping(cost_center, cost_unit)))
     assert list(digests) == [may, june]  # earliest period first
     assert digests == {period: rows_digest(rows) for period, rows in expected.items()}

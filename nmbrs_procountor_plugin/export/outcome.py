@@ -2,10 +2,11 @@
 
 ``blocked``: nothing booked because something must be fixed first (rights, company, data,
 mapping, periods), found before sending or in Procountor's refusal of the first POST: sending
-again changes nothing until it is. ``failed``: nothing was
-booked by this attempt because Procountor was unavailable or answered unexpectedly: try again
-later. ``partially_sent``: this attempt booked some periods and then stopped. What the run as a
-whole has booked is the host's sent status, derived from the ledger, not this answer.
+again changes nothing until it is. ``failed``: nothing was booked by this attempt because of
+something a later try gets past (Procountor unavailable or answering unexpectedly, the rate
+limit, an answer lost, a renewal still running elsewhere): try again later. ``partially_sent``:
+this attempt booked some periods and then stopped. What the run as a whole has booked is the
+host's sent status, derived from the ledger, not this answer.
 """
 
 from __future__ import annotations

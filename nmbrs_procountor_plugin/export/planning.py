@@ -298,11 +298,6 @@ class PeriodDigests(Mapping[Period, str]):
         return self._writer.digest(canonical)
 
 
-def period_digests(lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> dict[Period, str]:
-    """Every period's digest at once (see :class:`PeriodDigests`, which works them out on demand)."""
-    return dict(PeriodDigests(lines, mapping))
-
-
 @dataclass(frozen=True, slots=True)
 class _Placement:
     """Where one combination of cost center and cost unit goes: the dimension items, and the codes sent."""
