@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import Final
 
 from nmbrs_hookspecs.types import Journal, JournalLine, Period
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, cents_text, lines_by_period
 from nmbrs_procountor_plugin.export.text import cp1252_safe
 
 MAX_ATTACHMENT_BYTES: Final = 10_000_000
@@ -50,7 +49,6 @@ TOTAL_LABEL: Final = "Yhteensä"
 _CENTS: Final = Decimal("0.01")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _NOT_IN_FILE_NAMES: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
-_INDEX: Final = operator.attrgetter("index")
 _NEEDS_QUOTES: Final = re.compile('[;"\r\n]')  # SEPARATOR, the quote and line breaks (RFC 4180)
 
 
@@ -84,7 +82,7 @@ def document_name(receipt_name: str, period: Period) -> str:
 
 def _amount(value: Decimal) -> str:
     """``1234,50``: two decimals, the decimal comma, no thousands separator (opens as a number)."""
-    return format(value.quantize(_CENTS), "f").replace(".", ",")
+    return (cents_text(value) or format(value.quantize(_CENTS), "f")).replace(".", ",")
 
 
 def _text(value: str) -> str:
@@ -96,17 +94,41 @@ def _text(value: str) -> str:
     return value
 
 
+class Cells:
+    """Each distinct text's cell, written once for one journal's documents.
+
+    A journal repeats a few accounts and cost objects over thousands of lines, and an employee's
+    descriptions recur in every correction period. The cache belongs to one call of
+    :func:`journal_documents` (or :func:`render_csv`): the descriptions name employees, and
+    nothing of them should outlive the documents in a long-running worker.
+    """
+
+    def __init__(self) -> None:
+        # Closures over the text cache, not methods: a cache holding a bound method of its own
+        # owner would be a reference cycle, freed only when the garbage collector next runs.
+        text = self.text = functools.lru_cache(maxsize=None)(_text)
+
+        def account(account: str) -> str:
+            """The account as booked: without the host's surrounding spaces."""
+            return text(account.strip())
+
+        def cost_objects(cost_center: str | None, cost_unit: str | None) -> str:
+            return f"{text(cost_center or '')}{SEPARATOR}{text(cost_unit or '')}"
+
+        self.account = functools.lru_cache(maxsize=None)(account)
+        self.cost_objects = functools.lru_cache(maxsize=None)(cost_objects)
+
+
 def _row(cells: Sequence[str]) -> str:
     return SEPARATOR.join(cells) + NEWLINE
 
 
-def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]]) -> bytes:
+def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]], cells: Cells | None = None) -> bytes:
     """The CSV bytes for ``lines`` (journal line number, line), in journal order, with a total row."""
-    # Each distinct text's cell is written once (a journal repeats a few accounts and cost objects
-    # over thousands of lines), in a cache of this call's own: the descriptions name employees,
-    # and nothing of them should outlive the document in a long-running worker.
-    cell = functools.lru_cache(maxsize=None)(_text)
-    kausi = str(period)
+    cells = cells or Cells()
+    text, account, cost_objects = cells.text, cells.account, cells.cost_objects
+    sep = SEPARATOR
+    after_number = f"{sep}{period}{sep}"
     out = [_row(HEADER)]
     debits: list[Decimal] = []
     credits: list[Decimal] = []
@@ -115,14 +137,16 @@ def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]]) -> byte
             amount = line.amount
             if amount > 0:
                 debits.append(amount)
-                sides = f"{_amount(amount)}{SEPARATOR}"
-            else:
+                sides = _amount(amount) + sep
+            elif amount < 0:
                 credits.append(amount)
-                sides = f"{SEPARATOR}{_amount(-amount)}" if amount < 0 else SEPARATOR
+                # the credit column shows the amount without its sign: "-12.50" written, "12,50" shown
+                sides = sep + _amount(amount)[1:]
+            else:
+                sides = sep
             out.append(
-                f"{number}{SEPARATOR}{kausi}{SEPARATOR}{cell(line.ledger_account.strip())}{SEPARATOR}"
-                f"{cell(line.description)}{SEPARATOR}{cell(line.cost_center or '')}{SEPARATOR}"
-                f"{cell(line.cost_unit or '')}{SEPARATOR}{sides}{NEWLINE}"
+                f"{number}{after_number}{account(line.ledger_account)}{sep}{text(line.description)}{sep}"
+                f"{cost_objects(line.cost_center, line.cost_unit)}{sep}{sides}{NEWLINE}"
             )
     debit = sum(debits, Decimal("0.00"))
     credit = -sum(credits, Decimal("0.00"))
@@ -136,19 +160,12 @@ def journal_documents(journal: Journal, lines: Sequence[IndexedLine]) -> dict[Pe
     Named like the receipt: the run's reference as Procountor stores it (Windows-1252 safe).
     """
     name, _ = cp1252_safe(journal.reference)
-    # Keyed by (year, month) while grouping: a tuple of ints hashes in C, a Period in Python.
-    by_period: dict[tuple[int, int], list[tuple[int, JournalLine]]] = {}
-    periods: dict[tuple[int, int], Period] = {}
-    with collector_paused():
-        for item in sorted(lines, key=_INDEX):
-            period = item.line.period
-            key = (period.year, period.month)
-            rows = by_period.get(key)
-            if rows is None:
-                rows = by_period[key] = []
-                periods[key] = period
-            rows.append((item.index + 1, item.line))
+    cells = Cells()
     return {
-        periods[key]: JournalDocument(periods[key], document_name(name, periods[key]), render_csv(periods[key], rows))
-        for key, rows in sorted(by_period.items())
+        period: JournalDocument(
+            period,
+            document_name(name, period),
+            render_csv(period, [(item.index + 1, item.line) for item in items], cells),
+        )
+        for period, items in lines_by_period(lines).items()
     }

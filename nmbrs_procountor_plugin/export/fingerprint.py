@@ -124,6 +124,10 @@ def parse_fingerprint(text: str | None) -> Fingerprint | None:
         return None
 
 
+def _json_text(text: str | None) -> str:
+    return "null" if text is None else encode_basestring_ascii(text)
+
+
 def _amount_text(amount: Decimal) -> str:
     # Two decimals exactly, so 10.5 and 10.50 (the same booking) hash alike; the amount has at
     # most two decimals after validation, so quantize is exact here.
@@ -155,34 +159,30 @@ def ordered_rows_digest(rows: Iterable[HostRow]) -> str:
 
 
 class DigestWriter:
-    """:func:`rows_digest` for planning: the same canonical JSON, written row by row from memoised pieces.
+    """:func:`rows_digest` for planning: the same canonical JSON, written from memoisable pieces.
 
-    Planning has each row's account, amount text and description at hand; quoting each distinct
-    text once and hashing the joined rows skips building a list per row and formatting every
-    amount a second time. A test holds it to :func:`rows_digest` over the same rows.
+    A row's canonical JSON is ``account_piece(account) + amount + description_piece(description)
+    + cost_objects_piece(cost_center, cost_unit)``, the amount with exactly two decimals
+    (``10.50``). Planning works each piece out once per distinct account, description and pair
+    of cost objects and joins them per journal line, which skips building a list per row and
+    formatting every amount a second time. A test holds the result to :func:`rows_digest`.
     """
 
-    def __init__(self) -> None:
-        self._quoted: dict[str | None, str] = {None: "null"}
+    @staticmethod
+    def account_piece(account: str) -> str:
+        return "[" + encode_basestring_ascii(account) + ',"'
 
-    def _quote(self, text: str | None) -> str:
-        assert text is not None  # None is always there
-        found = self._quoted[text] = encode_basestring_ascii(text)
-        return found
+    @staticmethod
+    def description_piece(description: str) -> str:
+        return '",' + encode_basestring_ascii(description) + ","
 
-    def row(self, account: str, amount: str, description: str, cost_center: str | None, cost_unit: str | None) -> str:
-        """One row's canonical JSON; ``amount`` with exactly two decimals (``10.50``)."""
-        # A quoted text is never empty (it has its quotes), so ``or`` falls through only when the
-        # text is new: a dict lookup per field instead of a method call, on every journal line.
-        known, quote = self._quoted.get, self._quote
-        return (
-            f'[{known(account) or quote(account)},"{amount}",{known(description) or quote(description)},'
-            f"{known(cost_center) or quote(cost_center)},{known(cost_unit) or quote(cost_unit)}]"
-        )
+    @staticmethod
+    def cost_objects_piece(cost_center: str | None, cost_unit: str | None) -> str:
+        return f"{_json_text(cost_center)},{_json_text(cost_unit)}]"
 
     @staticmethod
     def digest(rows: Iterable[str]) -> str:
-        """:func:`rows_digest` of the rows written by :meth:`row`, in any order.
+        """:func:`rows_digest` of the rows written from these pieces, in any order.
 
         Sorting the compact JSON rows orders them exactly as :func:`rows_digest` orders its
         canonical rows: two rows first differ inside a field or at a field's end, never at a

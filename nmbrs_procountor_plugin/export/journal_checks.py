@@ -34,9 +34,10 @@ accepts is booked, so a plain check stricter than the schema costs time, never a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Final
 
 from marshmallow import Schema, ValidationError, fields, validates
@@ -66,12 +67,62 @@ TEXT_ADJUSTED: Final = "procountor.journal.text_adjusted"
 _LINE_CODES: Final = frozenset({ACCOUNT_MISSING, AMOUNT_DECIMALS, AMOUNT_TOO_LARGE, PERIOD_AFTER_RUN})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IndexedLine:
-    """A journal line with its position in ``journal.lines``, so problems can point back to it."""
+    """A journal line with its position in ``journal.lines``, so problems can point back to it.
+
+    Read-only by convention, not frozen: validation makes one per journal line, and a frozen
+    dataclass's ``__init__`` (``object.__setattr__`` per field) costs more than twice as much
+    (benchmarks/bench_planning.py). Nothing after validation assigns to one.
+    """
 
     index: int
     line: JournalLine
+
+
+class ValidatedLines(tuple[IndexedLine, ...]):
+    """The lines validation accepted, in journal order, which also remember their periods' grouping.
+
+    Every step after validation (the balance check, the journal documents, the receipts, the
+    ledger's digests) works period by period, and grouping 100,000 lines costs about as much as
+    one of those steps' own work (benchmarks/bench_planning.py). So the grouping is worked out
+    once, on first use, and every step reads the same one through :func:`lines_by_period`.
+    Two threads asking at once both work it out and keep either: the answers are equal.
+    """
+
+    def by_period(self) -> Mapping[Period, tuple[IndexedLine, ...]]:
+        found: Mapping[Period, tuple[IndexedLine, ...]] | None = self.__dict__.get("by_period_")
+        if found is None:
+            found = self.__dict__["by_period_"] = MappingProxyType(_grouped(self))
+        return found
+
+
+def lines_by_period(lines: Iterable[IndexedLine]) -> Mapping[Period, Sequence[IndexedLine]]:
+    """The lines by period, earliest period first, lines in journal order within each (read-only).
+
+    Validated lines answer from the grouping they remember; any other lines are sorted into
+    journal order and grouped here.
+    """
+    if isinstance(lines, ValidatedLines):
+        return lines.by_period()
+    return _grouped(sorted(lines, key=_by_index))
+
+
+def _grouped(lines: Iterable[IndexedLine]) -> dict[Period, tuple[IndexedLine, ...]]:
+    # Keyed by (year, month) while grouping: a tuple of ints hashes in C, where the Period
+    # dataclass's generated ``__hash__`` is a Python call per line.
+    groups: dict[tuple[int, int], list[IndexedLine]] = {}
+    periods: dict[tuple[int, int], Period] = {}
+    with collector_paused():
+        for item in lines:
+            period = item.line.period
+            key = (period.year, period.month)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+                periods[key] = period
+            group.append(item)
+    return {periods[key]: tuple(groups[key]) for key in sorted(groups)}
 
 
 @dataclass(frozen=True)
@@ -82,13 +133,26 @@ class JournalCheck:
     blocking errors and the info notes, reference first, then by line.
     """
 
-    lines: tuple[IndexedLine, ...]
+    lines: ValidatedLines
     problems: tuple[Problem, ...]
 
     @property
     def blocking(self) -> bool:
         """True when an error stops the export (info notes do not)."""
         return any(p.blocking for p in self.problems)
+
+
+def cents_text(amount: Decimal) -> str | None:
+    """``str(amount)`` when it writes exactly two decimals (``10.50``, ``-0.07``), else None.
+
+    Most host amounts carry exactly two decimals, and then ``str`` writes them as
+    ``format(amount, "f")`` does: an exponent of -2 is never written in scientific notation.
+    That makes it the cheap answer, on every journal line, to both "is this whole cents?" and
+    "how is it written?", where ``as_tuple``, ``quantize`` and ``format`` each cost several times
+    more (benchmarks/bench_planning.py). None only means "ask the exact way".
+    """
+    text = str(amount)
+    return text if len(text) > 3 and text[-3] == "." and "E" not in text else None
 
 
 def whole_cents(value: Decimal) -> bool:
@@ -268,9 +332,11 @@ class _PlainLineCheck:
         if type(account) is not str or not account.strip():
             return False
         amount = line.amount
-        if type(amount) is not Decimal or not amount.is_finite():
+        if type(amount) is not Decimal:
             return False
-        if not -AMOUNT_LIMIT < amount < AMOUNT_LIMIT or not whole_cents(amount):
+        if cents_text(amount) is None and (not amount.is_finite() or not whole_cents(amount)):
+            return False
+        if not -AMOUNT_LIMIT < amount < AMOUNT_LIMIT:
             return False
         period = line.period
         # compared as (year, month): the Period dataclass's comparison is a Python call per line
@@ -325,7 +391,6 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
         )
 
     zero: list[int] = []
-    bookable: list[int] = []
     suspect: list[int] = []
     good: list[IndexedLine] = []
     adjusted: list[int] = []  # lines whose description Procountor gets adjusted
@@ -336,7 +401,6 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
             if line.amount == 0:
                 zero.append(index)
                 continue
-            bookable.append(index)
             if plain_ok(line):
                 good.append(IndexedLine(index, line))
                 if safe_description(line.description).changed:
@@ -350,7 +414,7 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
             adjusted.extend(item.index for item in accepted if safe_description(item.line.description).changed)
             adjusted.sort()
 
-    if not bookable:
+    if len(zero) == len(lines):  # nothing but zero lines, or no lines at all
         problems.append(problem(EMPTY, locale, field="lines"))
     if zero:
         problems.append(problem(ZERO_LINES_SKIPPED, locale, field="lines", count=len(zero), lines=line_numbers(zero)))
@@ -358,4 +422,4 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
         problems.append(
             problem(TEXT_ADJUSTED, locale, field="lines", lines=line_numbers(adjusted), limit=DESCRIPTION_LIMIT)
         )
-    return JournalCheck(lines=tuple(good), problems=tuple(problems))
+    return JournalCheck(lines=ValidatedLines(good), problems=tuple(problems))

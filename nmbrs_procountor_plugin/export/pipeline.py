@@ -124,7 +124,7 @@ def check_locally(
         problems.extend(check_balance(journal, check.lines, locale))
     documents = journal_documents(journal, check.lines) if settings.attach_journal_lines else {}
     problems.extend(oversized(documents.values(), locale))  # refused before anything is sent
-    return Local(tuple(check.lines), tuple(problems), settings, documents=documents)
+    return Local(check.lines, tuple(problems), settings, documents=documents)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import decimal
 import functools
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -44,7 +45,7 @@ from nmbrs_hookspecs.types import (
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, cents_text, lines_by_period
 from nmbrs_procountor_plugin.export.text import (
     DESCRIPTION_LIMIT,
     NAME_LIMIT,
@@ -58,6 +59,10 @@ from nmbrs_procountor_plugin.provider import AccountSettings
 UNBALANCED: Final = "procountor.journal.unbalanced"
 
 CENTS: Final = Decimal("0.01")
+_ZERO: Final = Decimal(0)
+# Read in C per line (no Python call): a journal line's amount, a row's amount.
+_AMOUNT: Final = operator.attrgetter("line.amount")
+_ROW_AMOUNT: Final = operator.attrgetter("amount")
 VAT_PERCENT: Final = Decimal(0)
 
 # Wide enough for any sum of validated amounts (|amount| < 10^13, so 10^6 lines stay below 30
@@ -156,6 +161,15 @@ def _cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENTS, context=_EXACT)
 
 
+def _amount_and_text(amount: Decimal) -> tuple[Decimal, str]:
+    """``amount`` with exactly two decimals, and that amount as the receipt writes it (``10.50``)."""
+    text = cents_text(amount)
+    if text is not None:
+        return amount, text
+    exact = _cents(amount)
+    return exact, format(exact, "f")
+
+
 def _exact_sum(amounts: Iterable[Decimal]) -> Decimal:
     """The sum under :data:`_EXACT` (a rounding raises), added up in C by ``sum``."""
     with decimal.localcontext(_EXACT):
@@ -185,25 +199,6 @@ def receipt_date(journal: Journal, period: Period) -> date:
     raise ValueError(f"period {period} is after the run's period {journal.period}")
 
 
-def _group(lines: Iterable[IndexedLine]) -> dict[Period, list[IndexedLine]]:
-    """The lines by period, periods in order, lines in journal order within each.
-
-    Keyed by ``(year, month)`` while grouping: a tuple of ints hashes in C, where the Period
-    dataclass's generated ``__hash__`` is a Python call per line.
-    """
-    groups: dict[tuple[int, int], list[IndexedLine]] = {}
-    periods: dict[tuple[int, int], Period] = {}
-    for item in lines:
-        period = item.line.period
-        key = (period.year, period.month)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = []
-            periods[key] = period
-        group.append(item)
-    return {periods[key]: groups[key] for key in sorted(groups)}
-
-
 def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | None) -> tuple[Problem, ...]:
     """One ``procountor.journal.unbalanced`` problem per period whose lines do not sum to exactly 0.00.
 
@@ -216,9 +211,9 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
     del journal
     problems: list[Problem] = []
     with collector_paused():
-        groups = _group(lines)
+        groups = lines_by_period(lines)
         # One C-level sum per period; the debit and credit sides only for a period that is off.
-        differences = {period: _exact_sum(item.line.amount for item in items) for period, items in groups.items()}
+        differences = {period: _exact_sum(map(_AMOUNT, items)) for period, items in groups.items()}
     for period, difference in differences.items():
         if difference != 0:
             amounts = [item.line.amount for item in groups[period]]
@@ -254,18 +249,20 @@ class PeriodDigests(Mapping[Period, str]):
     nothing here: its receipts get the same digest while they are built, and a 100,000-line
     journal is not read once more for nothing. Iterating gives the periods without digesting.
 
-    Written with the :class:`DigestWriter` that :func:`build_receipts` uses for the receipts'
-    fingerprints, from the same memoised pieces, so the ledger's digests and the fingerprints
-    cannot drift apart (``rows_digest`` over the rows in the host's terms gives the same digest;
-    a test holds the two together). One export's thread uses one instance.
+    Written from the :class:`DigestWriter` pieces that :func:`build_receipts` joins for the
+    receipts' fingerprints, so the ledger's digests and the fingerprints cannot drift apart
+    (``rows_digest`` over the rows in the host's terms gives the same digest; a test holds the
+    two together). One export's thread uses one instance.
     """
 
     def __init__(self, lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> None:
         kinds = _enabled_kinds(mapping)
         self._centers, self._units = "cost_center" in kinds, "cost_unit" in kinds
         with collector_paused():
-            self._groups = _group(lines)
-        self._writer = DigestWriter()
+            self._groups = lines_by_period(lines)
+        self._accounts: dict[str, str] = {}
+        self._descriptions: dict[str, str] = {}
+        self._cost_objects: dict[tuple[str | None, str | None], str] = {}
         self._digests: dict[Period, str] = {}
 
     def __getitem__(self, period: Period) -> str:
@@ -281,21 +278,25 @@ class PeriodDigests(Mapping[Period, str]):
         return len(self._groups)
 
     def _digest(self, items: Sequence[IndexedLine]) -> str:
-        row, centers, units = self._writer.row, self._centers, self._units
+        accounts, descriptions, cost_objects = self._accounts, self._descriptions, self._cost_objects
         canonical: list[str] = []
         with collector_paused():
             for item in items:
                 line = item.line
-                canonical.append(
-                    row(
-                        line.ledger_account.strip(),
-                        format(_cents(line.amount), "f"),
-                        safe_description(line.description).text,
-                        line.cost_center if centers else None,
-                        line.cost_unit if units else None,
+                account = accounts.get(line.ledger_account)
+                if account is None:
+                    account = accounts[line.ledger_account] = DigestWriter.account_piece(line.ledger_account.strip())
+                description = descriptions.get(line.description)
+                if description is None:
+                    description = descriptions[line.description] = DigestWriter.description_piece(
+                        safe_description(line.description).text
                     )
-                )
-        return self._writer.digest(canonical)
+                pair = (line.cost_center if self._centers else None, line.cost_unit if self._units else None)
+                tail = cost_objects.get(pair)
+                if tail is None:
+                    tail = cost_objects[pair] = DigestWriter.cost_objects_piece(*pair)
+                canonical.append(f"{account}{_amount_and_text(line.amount)[1]}{description}{tail}")
+        return DigestWriter.digest(canonical)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +310,8 @@ class _Placement:
     """The row's ``dimensionItemValues`` JSON text around each ``value``: joined with the amount."""
     digest_pieces: tuple[str, ...]
     """The same dimension values as the payload digest writes them: joined with the amount."""
+    fingerprint_piece: str
+    """The codes sent, as the fingerprint's canonical row ends (:class:`DigestWriter`)."""
 
 
 def _dimension_json(targets: Sequence[tuple[int, int]]) -> tuple[str, ...]:
@@ -340,13 +343,14 @@ class _Placements:
         self._kinds = kinds
         self._resolve = resolve
         self._targets: dict[tuple[str, str], DimensionTarget] = {}
-        self._known: dict[tuple[str | None, str | None], _Placement] = {}
+        self.known: dict[tuple[str | None, str | None], _Placement] = {}
+        """What :meth:`of` has worked out, by ``(cost_center, cost_unit)``: the row loop looks here first."""
 
     def of(self, line: JournalLine, index: int) -> _Placement:
         key = (line.cost_center, line.cost_unit)
-        found = self._known.get(key)
+        found = self.known.get(key)
         if found is None:
-            found = self._known[key] = self._place(line, index)
+            found = self.known[key] = self._place(line, index)
         return found
 
     def _target(self, kind: str, code: str, index: int) -> DimensionTarget:
@@ -379,18 +383,33 @@ class _Placements:
             codes["cost_unit"],
             _dimension_json(targets),
             _dimension_digest(targets),
+            DigestWriter.cost_objects_piece(codes["cost_center"], codes["cost_unit"]),
         )
 
 
-class _RowWriter:
-    """Each row's JSON text, as ``exact_json.dumps`` would write the row (see the module docstring).
+@dataclass(frozen=True, slots=True)
+class _RowText:
+    """One distinct account or description as it is sent, and its piece of each text a row is written as.
 
-    The keys, in order: ``transactionType`` ENTRY, ``account``, ``accountingValue``,
-    ``vatPercent``, ``vatType``, ``vatStatus``, then ``description`` when there is one and
-    ``dimensionItemValues`` when a dimension is mapped. The receipt's body is written once, while
-    planning, from pieces that repeat across rows (an account, a description, a cost-object pair)
-    quoted once each; only the amount is formatted per row. A test holds it byte for byte to
-    ``exact_json.dumps`` of the row dicts built the obvious way.
+    A row is written three times while planning: in the POST body (``body``), in the
+    fingerprint's canonical JSON (``fingerprint``, :class:`DigestWriter`) and in the booking
+    intent's payload digest (``payload``, :class:`_PayloadDigestWriter`). An account opens each
+    of the three; a description follows the amount in each. Quoting each distinct text once, for
+    all three, leaves only the amount to write per journal line.
+    """
+
+    sent: str
+    body: str
+    fingerprint: str
+    payload: str
+
+
+class _RowTexts:
+    """:class:`_RowText` for each distinct account and description of one journal, worked out once.
+
+    The row loop looks in :attr:`accounts` and :attr:`descriptions` itself (a dict lookup per
+    field, no call) and calls :meth:`account` or :meth:`description` only for a text it has not
+    seen. Keyed by the host's text, so the strip and the Windows-1252 check run once per text too.
     """
 
     def __init__(self, settings: AccountSettings) -> None:
@@ -398,18 +417,50 @@ class _RowWriter:
             f',"vatPercent":{format(VAT_PERCENT, "f")},"vatType":{_quoted(settings.vat_type)}'
             f',"vatStatus":{int(settings.vat_status)}'
         )
-        self._accounts: dict[str, str] = {}
-        self._descriptions: dict[str, str] = {}
+        self.accounts: dict[str, _RowText] = {}
+        self.descriptions: dict[str, _RowText] = {}
 
-    def row(self, account: str, amount: str, description: str, placement: _Placement) -> str:
-        """The row's JSON; ``amount`` is the row's value as written (``format(value, "f")``)."""
-        head = self._accounts.get(account)
-        if head is None:
-            head = self._accounts[account] = '{"transactionType":"ENTRY","account":' + _quoted(account)
-        tail = self._descriptions.get(description)
-        if tail is None:
-            tail = self._descriptions[description] = ',"description":' + _quoted(description) if description else ""
-        return f'{head},"accountingValue":{amount}{self._vat}{tail}{amount.join(placement.json_pieces)}}}'
+    def account(self, host_text: str) -> _RowText:
+        sent = host_text.strip()
+        found = self.accounts[host_text] = _RowText(
+            sent,
+            _RowWriter.account_piece(sent),
+            DigestWriter.account_piece(sent),
+            _PayloadDigestWriter.account_piece(sent),
+        )
+        return found
+
+    def description(self, host_text: str) -> _RowText:
+        sent = safe_description(host_text).text
+        found = self.descriptions[host_text] = _RowText(
+            sent,
+            _RowWriter.description_piece(self._vat, sent),
+            DigestWriter.description_piece(sent),
+            _PayloadDigestWriter.description_piece(sent),
+        )
+        return found
+
+
+class _RowWriter:
+    """Each row's JSON text, as ``exact_json.dumps`` would write the row (see the module docstring).
+
+    The keys, in order: ``transactionType`` ENTRY, ``account``, ``accountingValue``,
+    ``vatPercent``, ``vatType``, ``vatStatus``, then ``description`` when there is one and
+    ``dimensionItemValues`` when a dimension is mapped. A row is ``account_piece + amount +
+    description_piece + amount.join(placement.json_pieces) + "}"``: the pieces repeat across rows
+    (an account, a description, a cost-object pair) and are quoted once each; only the amount is
+    written per row. A test holds the body byte for byte to ``exact_json.dumps`` of the row dicts
+    built the obvious way.
+    """
+
+    @staticmethod
+    def account_piece(account: str) -> str:
+        return '{"transactionType":"ENTRY","account":' + _quoted(account) + ',"accountingValue":'
+
+    @staticmethod
+    def description_piece(vat: str, description: str) -> str:
+        """The VAT fields that follow the amount, then the description when there is one."""
+        return vat + (',"description":' + _quoted(description) if description else "")
 
 
 def _quoted(text: str) -> str:
@@ -420,25 +471,20 @@ class _PayloadDigestWriter:
     """:func:`~nmbrs_procountor_plugin.export.resend.payload_digest` of a body, from the rows' pieces.
 
     That function reads a receipt as Procountor holds it (a dict); for the intent recorded before
-    each POST the same digest is written here row by row, each distinct account and description
-    quoted once, as ``json.dumps`` (ASCII, its default ``", "`` separators) writes each row's
-    ``[account, "amount", description, [[dimensionId, itemId, "value"], …]]``. A property test
-    holds it to ``payload_digest(draft.payload)``.
+    each POST the same digest is written here row by row, as ``json.dumps`` (ASCII, its default
+    ``", "`` separators) writes each row's ``[account, "amount", description, [[dimensionId,
+    itemId, "value"], …]]``: ``account_piece + amount + description_piece +
+    amount.join(placement.digest_pieces) + "]"``. A property test holds it to
+    ``payload_digest(draft.payload)``.
     """
 
-    def __init__(self) -> None:
-        self._quoted: dict[str, str] = {}
+    @staticmethod
+    def account_piece(account: str) -> str:
+        return "[" + encode_basestring_ascii(account) + ', "'
 
-    def _quote(self, text: str) -> str:
-        found = self._quoted[text] = encode_basestring_ascii(text)
-        return found
-
-    def row(self, account: str, amount: str, description: str, placement: _Placement) -> str:
-        known, quote = self._quoted.get, self._quote
-        return (
-            f'[{known(account) or quote(account)}, "{amount}", {known(description) or quote(description)}, '
-            f"{amount.join(placement.digest_pieces)}]"
-        )
+    @staticmethod
+    def description_piece(description: str) -> str:
+        return '", ' + encode_basestring_ascii(description) + ", "
 
     @staticmethod
     def digest(name: str, receipt_date: date, rows: list[str]) -> str:
@@ -469,32 +515,37 @@ def build_receipts(
     name, _ = cp1252_safe(journal.reference)
     if len(name) > NAME_LIMIT:
         raise ValueError(f"journal.reference is longer than {NAME_LIMIT} characters; validate_journal reports it")
-    kinds = _enabled_kinds(mapping)
-    placements = _Placements(kinds, resolve)
-    writer = _RowWriter(settings)
-    digests = DigestWriter()
-    payload_digests = _PayloadDigestWriter()
+    placements = _Placements(_enabled_kinds(mapping), resolve)
+    texts = _RowTexts(settings)
+    # Looked up per journal line without a call (see _RowTexts); each piece is written once.
+    placed, accounts, descriptions = placements.known, texts.accounts, texts.descriptions
     receipts: list[ReceiptDraft] = []
     with collector_paused():
-        for period, items in _group(lines).items():
+        for period, items in lines_by_period(lines).items():
             rows: list[HostRow] = []
-            texts: list[str] = []
-            canonical: list[str] = []
-            payload_rows: list[str] = []
+            bodies: list[str] = []
+            fingerprints: list[str] = []
+            payloads: list[str] = []
             for item in items:
                 line = item.line
-                value = _cents(line.amount)
-                account = line.ledger_account.strip()
-                description = safe_description(line.description).text
-                placement = placements.of(line, item.index)
-                amount = format(value, "f")
-                rows.append(HostRow(account, value, description, placement.cost_center, placement.cost_unit))
-                texts.append(writer.row(account, amount, description, placement))
-                canonical.append(digests.row(account, amount, description, placement.cost_center, placement.cost_unit))
-                payload_rows.append(payload_digests.row(account, amount, description, placement))
+                value, amount = _amount_and_text(line.amount)
+                account = accounts.get(line.ledger_account) or texts.account(line.ledger_account)
+                description = descriptions.get(line.description) or texts.description(line.description)
+                placement = placed.get((line.cost_center, line.cost_unit)) or placements.of(line, item.index)
+                rows.append(HostRow(account.sent, value, description.sent, placement.cost_center, placement.cost_unit))
+                bodies.append(f"{account.body}{amount}{description.body}{amount.join(placement.json_pieces)}}}")
+                fingerprints.append(
+                    f"{account.fingerprint}{amount}{description.fingerprint}{placement.fingerprint_piece}"
+                )
+                payloads.append(
+                    f"{account.payload}{amount}{description.payload}{amount.join(placement.digest_pieces)}]"
+                )
 
             fingerprint = Fingerprint(
-                run_id=journal.run_id, company_id=journal.company_id, period=period, digest=digests.digest(canonical)
+                run_id=journal.run_id,
+                company_id=journal.company_id,
+                period=period,
+                digest=DigestWriter.digest(fingerprints),
             )
             day = receipt_date(journal, period)
             header: dict[str, Any] = {
@@ -507,17 +558,17 @@ def build_receipts(
                 "invoiceNotes": fingerprint.text(),
             }
             # the rows go last: the header written as JSON, then the rows' texts in its place
-            body = exact_json.dumps(header)[:-1] + ',"transactions":[' + ",".join(texts) + "]}"
+            body = exact_json.dumps(header)[:-1] + ',"transactions":[' + ",".join(bodies) + "]}"
             receipts.append(
                 ReceiptDraft(
                     period=period,
                     receipt_date=day,
                     name=name,
-                    total=_exact_sum(r.amount for r in rows if r.amount > 0),
+                    total=_exact_sum(filter(_ZERO.__lt__, map(_ROW_AMOUNT, rows))),
                     body=body,
                     fingerprint=fingerprint,
                     line_indexes=tuple(item.index for item in items),
-                    payload_digest=payload_digests.digest(name, day, payload_rows),
+                    payload_digest=_PayloadDigestWriter.digest(name, day, payloads),
                     rows=tuple(rows),
                 )
             )
