@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from nmbrs_hookspecs.types import AdministrationMapping, DimensionKind, DimensionMapping, Journal, JournalLine, Period
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export import journal_checks
-from nmbrs_procountor_plugin.export.fingerprint import rows_digest
+from nmbrs_procountor_plugin.export.fingerprint import HostRow, rows_digest
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import RULED_FIELDS, JournalLineSchema, validate_journal
 from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraft, build_receipts
@@ -209,6 +209,20 @@ def test_the_body_written_while_planning_is_the_receipt_as_exact_json(
         expected = expected_payload(journal, draft, mapping)
         assert draft.json_body() == exact_json.dumps(expected)
         assert draft.payload == expected
+        # the rows in host terms, worked out when read, are the journal's lines as sent
+        expected_rows = tuple(
+            HostRow(
+                line.ledger_account.strip(),
+                line.amount.quantize(Decimal("0.01")),
+                procountor_text(line.description, DESCRIPTION_LIMIT).text,
+                line.cost_center if centers else None,
+                line.cost_unit if units else None,
+            )
+            for line in (journal.lines[i] for i in draft.line_indexes)
+        )
+        assert len(draft.rows) == len(expected_rows)
+        assert draft.rows == expected_rows
+        assert [str(row.amount) for row in draft.rows] == [str(row.amount) for row in expected_rows]
         # the digest written row by row is the one rows_digest computes from the rows
         assert draft.fingerprint.digest == rows_digest(draft.rows)
         # the intent's payload digest written while planning is the one read from the body

@@ -161,11 +161,14 @@ def journal_documents(journal: Journal, lines: Sequence[IndexedLine]) -> dict[Pe
     """
     name, _ = cp1252_safe(journal.reference)
     cells = Cells()
-    return {
-        period: JournalDocument(
-            period,
-            document_name(name, period),
-            render_csv(period, [(item.index + 1, item.line) for item in items], cells),
-        )
-        for period, items in lines_by_period(lines).items()
-    }
+    # The (number, line) pairs are made here, a tuple per line: outside the collector's pause
+    # each burst of them could start a full collection over everything else the worker holds.
+    with collector_paused():
+        return {
+            period: JournalDocument(
+                period,
+                document_name(name, period),
+                render_csv(period, [(item.index + 1, item.line) for item in items], cells),
+            )
+            for period, items in lines_by_period(lines).items()
+        }

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
-from typing import Any, Final
+from typing import Any, Final, overload
 
 from nmbrs_hookspecs.types import (
     DIMENSION_KINDS,
@@ -60,9 +60,8 @@ UNBALANCED: Final = "procountor.journal.unbalanced"
 
 CENTS: Final = Decimal("0.01")
 _ZERO: Final = Decimal(0)
-# Read in C per line (no Python call): a journal line's amount, a row's amount.
+# Read in C per line (no Python call): a journal line's amount.
 _AMOUNT: Final = operator.attrgetter("line.amount")
-_ROW_AMOUNT: Final = operator.attrgetter("amount")
 VAT_PERCENT: Final = Decimal(0)
 
 # Wide enough for any sum of validated amounts (|amount| < 10^13, so 10^6 lines stay below 30
@@ -109,7 +108,7 @@ class ReceiptDraft:
     never builds 100,000 row dicts. ``line_indexes[i]`` is the journal line behind
     ``payload["transactions"][i]``, so Procountor's ``transactions[3].account`` error can be
     reported on the right journal line. ``rows`` are the same rows in host terms (what the
-    fingerprint's digest covers).
+    fingerprint's digest covers), worked out when first read (see :class:`HostRows`).
     """
 
     period: Period
@@ -123,7 +122,7 @@ class ReceiptDraft:
     """:func:`~nmbrs_procountor_plugin.export.resend.payload_digest` of this body, written while
     planning: the booking intent records it before the POST, and parsing a 100,000-row body back
     only to digest it would cost more than building it."""
-    rows: tuple[HostRow, ...] = ()
+    rows: Sequence[HostRow] = ()
 
     @functools.cached_property
     def payload(self) -> dict[str, Any]:
@@ -150,6 +149,57 @@ class ReceiptDraft:
         if 0 <= transaction_index < len(self.line_indexes):
             return self.line_indexes[transaction_index]
         return None
+
+
+class HostRows(Sequence[HostRow]):
+    """A receipt's rows in the host's terms, worked out from its journal lines when first read.
+
+    The fingerprint's digest over these rows is written while planning, from the same pieces as
+    the body; the rows themselves are read only to compare a version-1 fingerprint (row by row,
+    in order) and by tests. Making a named tuple per journal line up front would cost a
+    100,000-line export about a tenth of its planning (benchmarks/bench_planning.py) for rows
+    nobody reads. Compares equal to the tuple of the same rows.
+    """
+
+    def __init__(self, items: Sequence[IndexedLine], centers: bool, units: bool) -> None:
+        self._items = items
+        self._centers = centers
+        self._units = units
+
+    @functools.cached_property
+    def _rows(self) -> tuple[HostRow, ...]:
+        return tuple(
+            HostRow(
+                item.line.ledger_account.strip(),
+                _amount_and_text(item.line.amount)[0],
+                safe_description(item.line.description).text,
+                item.line.cost_center if self._centers else None,
+                item.line.cost_unit if self._units else None,
+            )
+            for item in self._items
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> HostRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[HostRow, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> HostRow | tuple[HostRow, ...]:
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, HostRows):
+            return self._rows == other._rows
+        return self._rows == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"HostRows({len(self)} rows)"
 
 
 def _line(item: IndexedLine | JournalLine) -> JournalLine:
@@ -515,14 +565,16 @@ def build_receipts(
     name, _ = cp1252_safe(journal.reference)
     if len(name) > NAME_LIMIT:
         raise ValueError(f"journal.reference is longer than {NAME_LIMIT} characters; validate_journal reports it")
-    placements = _Placements(_enabled_kinds(mapping), resolve)
+    kinds = _enabled_kinds(mapping)
+    centers, units = "cost_center" in kinds, "cost_unit" in kinds
+    placements = _Placements(kinds, resolve)
     texts = _RowTexts(settings)
     # Looked up per journal line without a call (see _RowTexts); each piece is written once.
     placed, accounts, descriptions = placements.known, texts.accounts, texts.descriptions
     receipts: list[ReceiptDraft] = []
     with collector_paused():
         for period, items in lines_by_period(lines).items():
-            rows: list[HostRow] = []
+            values: list[Decimal] = []
             bodies: list[str] = []
             fingerprints: list[str] = []
             payloads: list[str] = []
@@ -532,7 +584,7 @@ def build_receipts(
                 account = accounts.get(line.ledger_account) or texts.account(line.ledger_account)
                 description = descriptions.get(line.description) or texts.description(line.description)
                 placement = placed.get((line.cost_center, line.cost_unit)) or placements.of(line, item.index)
-                rows.append(HostRow(account.sent, value, description.sent, placement.cost_center, placement.cost_unit))
+                values.append(value)
                 bodies.append(f"{account.body}{amount}{description.body}{amount.join(placement.json_pieces)}}}")
                 fingerprints.append(
                     f"{account.fingerprint}{amount}{description.fingerprint}{placement.fingerprint_piece}"
@@ -564,12 +616,12 @@ def build_receipts(
                     period=period,
                     receipt_date=day,
                     name=name,
-                    total=_exact_sum(filter(_ZERO.__lt__, map(_ROW_AMOUNT, rows))),
+                    total=_exact_sum(filter(_ZERO.__lt__, values)),
                     body=body,
                     fingerprint=fingerprint,
                     line_indexes=tuple(item.index for item in items),
                     payload_digest=_PayloadDigestWriter.digest(name, day, payloads),
-                    rows=tuple(rows),
+                    rows=HostRows(items, centers, units),
                 )
             )
     return tuple(receipts)

@@ -52,8 +52,17 @@ class Booked:
         return sent_receipt(period, self.receipt)
 
     def same_rows(self, draft: ReceiptDraft) -> bool:
-        """True when the receipt holds exactly the draft's rows (a match by intent was already exact)."""
-        return self.fingerprint is None or self.fingerprint.matches_rows(draft.rows)
+        """True when the receipt holds exactly the draft's rows (a match by intent was already exact).
+
+        A fingerprint of the draft's own version is compared digest to digest: the draft's was
+        written while planning, over the same rows. An older version's is compared the way it
+        was made, over the rows themselves.
+        """
+        if self.fingerprint is None:
+            return True
+        if self.fingerprint.version == draft.fingerprint.version:
+            return self.fingerprint.digest == draft.fingerprint.digest
+        return self.fingerprint.matches_rows(draft.rows)
 
 
 def receipt_total(receipt: Mapping[str, Any]) -> Decimal:
