@@ -395,6 +395,8 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
     good: list[IndexedLine] = []
     adjusted: list[int] = []  # lines whose description Procountor gets adjusted
     lines = journal.lines
+    # Whether Procountor gets each distinct description adjusted, looked up per line without a call.
+    adjusts: dict[str, bool] = {}
     with collector_paused():
         plain_ok = _PlainLineCheck(journal.period)
         for index, line in enumerate(lines):
@@ -403,7 +405,11 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
                 continue
             if plain_ok(line):
                 good.append(IndexedLine(index, line))
-                if safe_description(line.description).changed:
+                description = line.description
+                changed = adjusts.get(description)
+                if changed is None:
+                    changed = adjusts[description] = safe_description(description).changed
+                if changed:
                     adjusted.append(index)
             else:
                 suspect.append(index)
