@@ -6,11 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nmbrs_hookspecs.types import Journal, JournalLine, Period
 from nmbrs_procountor_plugin.export.journal_checks import (
     IndexedLine,
     JournalLineSchema,
+    cents_text,
     line_numbers,
     validate_journal,
     whole_cents,
@@ -65,6 +68,8 @@ def test_a_clean_journal_has_no_problems_and_keeps_every_line_in_order() -> None
         ("10.5001", False),
         ("-3.333", False),
         ("1.00000000000000000000000000001", False),  # normalize() would round this to 1 under prec 28
+        ("NaN", False),
+        ("Infinity", False),
     ],
 )
 def test_whole_cents_reads_the_exact_value(text: str, ok: bool) -> None:
@@ -227,3 +232,37 @@ def test_problems_come_in_each_language() -> None:
 
 def test_line_numbers_are_human() -> None:
     assert line_numbers([0, 2]) == (1, 3)
+
+
+@pytest.mark.parametrize(
+    ("amount", "written"),
+    [
+        ("0.01", "0.01"),  # the shortest amount str writes with two decimals
+        ("-0.07", "-0.07"),
+        ("1234.50", "1234.50"),
+        ("-9999999999999.99", "-9999999999999.99"),
+        ("10.5", None),  # whole cents, but not written with two decimals: ask the exact way
+        ("10.500", None),
+        ("10.005", None),
+        ("5", None),
+        ("1E+2", None),
+        ("1.00E+3", None),
+        ("NaN", None),
+        ("-Infinity", None),
+    ],
+)
+def test_cents_text_is_the_amount_as_written_only_when_that_is_exactly_two_decimals(
+    amount: str, written: str | None
+) -> None:
+    assert cents_text(Decimal(amount)) == written
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.integers(min_value=-6, max_value=4))
+def test_cents_text_writes_what_format_writes_for_every_amount_with_two_decimals(digits: int, exponent: int) -> None:
+    amount = Decimal(digits).scaleb(exponent)
+    written = cents_text(amount)
+    if amount.as_tuple().exponent == -2:
+        assert written == format(amount, "f")
+    else:
+        assert written is None

@@ -429,6 +429,15 @@ def test_a_version_1_fingerprint_is_still_recognised_by_its_ordered_digest() -> 
     assert not new.matches_rows([a])
 
 
+def test_a_receipts_rows_compare_by_content_whether_worked_out_or_given() -> None:
+    j = seed_journal()
+    first, again = plan(j), plan(j)
+    assert [r.rows for r in first] == [r.rows for r in again]
+    assert first[0].rows == tuple(again[0].rows)
+    assert first[0].rows != first[1].rows
+    assert first[0].rows != tuple(first[1].rows)
+
+
 def test_period_digests_match_the_receipts_without_procountor_ids() -> None:
     j = seed_journal()
     digests = dict(PeriodDigests(validate_journal(j, "en").lines, mapping()))
