@@ -106,6 +106,9 @@ def schema_only(journal: Journal) -> tuple[list[int], dict[int, dict[str, list[s
 def test_plain_checks_accept_and_refuse_exactly_the_lines_the_schema_does(journal: Journal) -> None:
     accepted, failed = schema_only(journal)
     check = validate_journal(journal, "en")
+    # the plain check is exact, not merely safe: it sends no line of host types the slow way
+    plain = journal_checks._PlainLineCheck(journal.period)
+    assert [i for i, line in enumerate(journal.lines) if line.amount != 0 and plain(line)] == accepted
     assert [item.index for item in check.lines] == accepted
     refused_fields = {p.field for p in check.problems if p.blocking and (p.field or "").startswith("lines[")}
     assert refused_fields == {f"lines[{i}].{name}" for i, by_field in failed.items() for name in by_field}

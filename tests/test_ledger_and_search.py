@@ -22,7 +22,7 @@ from nmbrs_hookspecs.types import Period
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.api.errors import ProcountorApiError
 from nmbrs_procountor_plugin.api.payloads import LedgerReceipt
-from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, rows_digest
+from nmbrs_procountor_plugin.export.fingerprint import Fingerprint, HostRow, ordered_rows_digest, rows_digest
 from nmbrs_procountor_plugin.export.ledger import booked_receipt, confirm, intent_for
 from nmbrs_procountor_plugin.export.planning import ReceiptDraft
 from nmbrs_procountor_plugin.export.resend import Booked, payload_digest, receipt_total, search_booked, sent_receipt
@@ -393,3 +393,18 @@ def test_what_the_ledger_keeps_of_an_intent_and_a_receipt() -> None:
         Decimal("10.00"),
         None,
     )
+
+
+def test_a_found_fingerprint_holds_the_drafts_rows_only_when_its_digest_is_theirs_in_either_version() -> None:
+    june = draft(JUN)
+    receipt = cast(LedgerReceipt, {"id": 9, "receiptDate": "2026-06-30", "name": june.name})
+    same_v2 = Fingerprint(RUN_ID, COMPANY, JUN, june.fingerprint.digest)
+    other_v2 = Fingerprint(RUN_ID, COMPANY, JUN, draft(JUN, amount="11.00").fingerprint.digest)
+    same_v1 = Fingerprint(RUN_ID, COMPANY, JUN, ordered_rows_digest(june.rows), version=1)
+    reordered_v1 = Fingerprint(RUN_ID, COMPANY, JUN, ordered_rows_digest(june.rows[::-1]), version=1)
+    assert Booked(receipt, same_v2).same_rows(june)
+    assert not Booked(receipt, other_v2).same_rows(june)
+    # a version-1 digest is over the rows in order: compared the version-1 way, not to the draft's digest
+    assert Booked(receipt, same_v1).same_rows(june)
+    assert not Booked(receipt, reordered_v1).same_rows(june)
+    assert Booked(receipt, None).same_rows(june)  # matched by the ledger's intent: exact already
