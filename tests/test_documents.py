@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
-from nmbrs_hookspecs.types import JournalLine, Period
+from nmbrs_hookspecs.types import Journal, JournalLine, Period
 from nmbrs_procountor_plugin.export.documents import (
     MAX_ATTACHMENT_BYTES,
     JournalDocument,
     document_name,
+    journal_documents,
     render_csv,
 )
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal
 
 JUNE = Period(2026, 6)
 
@@ -87,3 +90,26 @@ def test_cents_are_debits_and_credits_too_and_plain_text_stays_unquoted() -> Non
     assert "1;2026-06;5000;Tip;;;0,50;\r\n" in text
     assert "2;2026-06;2939;Net;;;;0,50\r\n" in text
     assert text.endswith(";;;Yhteensä;;;0,50;0,50\r\n")
+
+
+def test_each_periods_document_numbers_its_rows_by_journal_line_in_journal_order() -> None:
+    may = Period(2026, 5)
+    lines = (
+        JournalLine("5000", Decimal("10.00"), "Wages", JUNE),
+        JournalLine("5000", Decimal("2.00"), "Correction", may),
+        JournalLine("5000", Decimal("0.00"), "Nothing", JUNE),  # skipped: nothing is booked
+        JournalLine("2939", Decimal("-10.00"), "Net", JUNE, "100"),
+        JournalLine("2939", Decimal("-2.00"), "Net correction", may),
+    )
+    journal = Journal("c", "r", JUNE, "Payroll June", date(2026, 6, 25), lines)
+    documents = journal_documents(journal, validate_journal(journal, "en").lines)
+    assert list(documents) == [may, JUNE]  # earliest first, like the receipts
+    assert [row[:4] for row in rows(documents[may].content)[1:-1]] == [
+        ["2", "2026-05", "5000", "Correction"],
+        ["5", "2026-05", "2939", "Net correction"],
+    ]
+    assert [row[:5] for row in rows(documents[JUNE].content)[1:-1]] == [
+        ["1", "2026-06", "5000", "Wages", ""],
+        ["4", "2026-06", "2939", "Net", "100"],
+    ]
+    assert documents[JUNE].name == "Payroll June 2026-06.csv"
