@@ -67,6 +67,9 @@ def test_demo_state_persists_between_runs(tmp_path: Path) -> None:
     assert [r["external_id"] for r in second["export"]["receipts"]] == [
         r["external_id"] for r in first["export"]["receipts"]
     ]
+    # the receipts the ledger answers still show their rows, though the preview planned none of them
+    assert [r["rows"] for r in second["export"]["receipts"]] == [r["rows"] for r in first["export"]["receipts"]]
+    assert all(r["rows"] > 0 for r in first["export"]["receipts"])
 
 
 def test_demo_prints_a_readable_table(capsys: pytest.CaptureFixture[str]) -> None:
