@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from nmbrs_hookspecs.types import AdministrationMapping, DimensionKind, DimensionMapping, Journal, JournalLine, Period
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export import journal_checks
-from nmbrs_procountor_plugin.export.fingerprint import HostRow, rows_digest
+from nmbrs_procountor_plugin.export.fingerprint import rows_digest
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import RULED_FIELDS, JournalLineSchema, validate_journal
 from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraft, build_receipts
 from nmbrs_procountor_plugin.export.resend import payload_digest
 from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, procountor_text
 from nmbrs_procountor_plugin.provider import AccountSettings
+from tests.test_planning import host_row_as_sent
 
 RUN = Period(2026, 6)
 SETTINGS = AccountSettings(
@@ -213,16 +214,7 @@ def test_the_body_written_while_planning_is_the_receipt_as_exact_json(
         assert draft.json_body() == exact_json.dumps(expected)
         assert draft.payload == expected
         # the rows in host terms, worked out when read, are the journal's lines as sent
-        expected_rows = tuple(
-            HostRow(
-                line.ledger_account.strip(),
-                line.amount.quantize(Decimal("0.01")),
-                procountor_text(line.description, DESCRIPTION_LIMIT).text,
-                line.cost_center if centers else None,
-                line.cost_unit if units else None,
-            )
-            for line in (journal.lines[i] for i in draft.line_indexes)
-        )
+        expected_rows = tuple(host_row_as_sent(journal.lines[i], centers, units) for i in draft.line_indexes)
         assert len(draft.rows) == len(expected_rows)
         assert draft.rows == expected_rows
         assert [str(row.amount) for row in draft.rows] == [str(row.amount) for row in expected_rows]

@@ -446,6 +446,17 @@ def test_period_digests_match_the_receipts_without_procountor_ids() -> None:
     assert dict(PeriodDigests(validate_journal(j, "en").lines, only_cost_centers)) != digests
 
 
+def host_row_as_sent(line: JournalLine, cost_center: bool, cost_unit: bool) -> HostRow:
+    """A line's row in host terms worked out the obvious way: what the fingerprint's digest covers."""
+    return HostRow(
+        line.ledger_account.strip(),
+        line.amount.quantize(Decimal("0.01")),
+        procountor_text(line.description, DESCRIPTION_LIMIT).text,
+        line.cost_center if cost_center else None,
+        line.cost_unit if cost_unit else None,
+    )
+
+
 @pytest.mark.parametrize(("cost_center", "cost_unit"), [(True, True), (True, False), (False, True), (False, False)])
 def test_period_digests_are_rows_digest_over_the_rows_in_host_terms(cost_center: bool, cost_unit: bool) -> None:
     """The fast digest equals the obvious reading: each line as a HostRow, hashed by rows_digest."""
@@ -464,16 +475,7 @@ def test_period_digests_are_rows_digest_over_the_rows_in_host_terms(cost_center:
     checked = validate_journal(j, "en").lines
     expected: dict[Period, list[HostRow]] = {}
     for item in checked:
-        line = item.line
-        expected.setdefault(line.period, []).append(
-            HostRow(
-                line.ledger_account.strip(),
-                line.amount.quantize(Decimal("0.01")),
-                procountor_text(line.description, DESCRIPTION_LIMIT).text,
-                line.cost_center if cost_center else None,
-                line.cost_unit if cost_unit else None,
-            )
-        )
+        expected.setdefault(item.line.period, []).append(host_row_as_sent(item.line, cost_center, cost_unit))
     digests = dict(PeriodDigests(checked, mapping(cost_center, cost_unit)))
     assert list(digests) == [may, june]  # earliest period first
     assert digests == {period: rows_digest(rows) for period, rows in expected.items()}

@@ -308,8 +308,7 @@ class PeriodDigests(Mapping[Period, str]):
     def __init__(self, lines: Iterable[IndexedLine], mapping: AdministrationMapping) -> None:
         kinds = _enabled_kinds(mapping)
         self._centers, self._units = "cost_center" in kinds, "cost_unit" in kinds
-        with collector_paused():
-            self._groups = lines_by_period(lines)
+        self._groups = lines_by_period(lines)  # grouped with the collector paused (journal_checks)
         self._accounts: dict[str, str] = {}
         self._descriptions: dict[str, str] = {}
         self._cost_objects: dict[tuple[str | None, str | None], str] = {}
