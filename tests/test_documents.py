@@ -15,7 +15,7 @@ from nmbrs_procountor_plugin.export.documents import (
     journal_documents,
     render_csv,
 )
-from nmbrs_procountor_plugin.export.journal_checks import validate_journal
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
 
 JUNE = Period(2026, 6)
 
@@ -24,10 +24,8 @@ def rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
-def line(
-    amount: str, description: str = "Wages", account: str = "5000", cc: str | None = None
-) -> tuple[int, JournalLine]:
-    return 1, JournalLine(account, Decimal(amount), description, JUNE, cc)
+def line(amount: str, description: str = "Wages", account: str = "5000", cc: str | None = None) -> IndexedLine:
+    return IndexedLine(0, JournalLine(account, Decimal(amount), description, JUNE, cc))
 
 
 def test_bom_semicolons_decimal_comma_and_crlf() -> None:
@@ -82,8 +80,8 @@ def test_cents_are_debits_and_credits_too_and_plain_text_stays_unquoted() -> Non
     content = render_csv(
         JUNE,
         [
-            (1, JournalLine("5000", Decimal("0.50"), "Tip", JUNE)),
-            (2, JournalLine("2939", Decimal("-0.50"), "Net", JUNE)),
+            IndexedLine(0, JournalLine("5000", Decimal("0.50"), "Tip", JUNE)),
+            IndexedLine(1, JournalLine("2939", Decimal("-0.50"), "Net", JUNE)),
         ],
     )
     text = content.decode("utf-8-sig")

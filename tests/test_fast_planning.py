@@ -8,6 +8,7 @@ slow, obvious computation it replaces, over journals mixing valid and invalid li
 from __future__ import annotations
 
 import gc
+import json
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from nmbrs_hookspecs.types import AdministrationMapping, DimensionKind, DimensionMapping, Journal, JournalLine, Period
 from nmbrs_procountor_plugin.api import exact_json
-from nmbrs_procountor_plugin.export import journal_checks
+from nmbrs_procountor_plugin.export import journal_checks, planning
 from nmbrs_procountor_plugin.export.fingerprint import rows_digest
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.journal_checks import RULED_FIELDS, JournalLineSchema, validate_journal
@@ -109,12 +110,16 @@ def test_plain_checks_accept_and_refuse_exactly_the_lines_the_schema_does(journa
     check = validate_journal(journal, "en")
     # the plain check is exact, not merely safe: it sends no line of host types the slow way
     plain = journal_checks._PlainLineCheck(journal.period)
-    assert [i for i, line in enumerate(journal.lines) if line.amount != 0 and plain(line)] == accepted
+    assert [i for i, line in enumerate(journal.lines) if line.amount != 0 and plain(line) is not None] == accepted
     assert [item.index for item in check.lines] == accepted
+    # and every line to book carries its amount as sent: exactly two decimals, the exact value
+    assert [item.amount_text for item in check.lines] == [
+        format(item.line.amount.quantize(Decimal("0.01")), "f") for item in check.lines
+    ]
     refused_fields = {p.field for p in check.problems if p.blocking and (p.field or "").startswith("lines[")}
     assert refused_fields == {f"lines[{i}].{name}" for i, by_field in failed.items() for name in by_field}
     # and the whole answer, info notes included, is the one of every line through the schema
-    with patch.object(journal_checks._PlainLineCheck, "__call__", lambda self, line: False):
+    with patch.object(journal_checks._PlainLineCheck, "__call__", lambda self, line: None):
         assert validate_journal(journal, "en") == check
 
 
@@ -131,7 +136,7 @@ def test_invalid_lines_get_the_same_problems_as_when_every_line_went_through_the
     journal = Journal("c", "r", RUN, "Payroll", date(2026, 6, 25), lines)
     fast = validate_journal(journal, "fi")
     # The schema-only path: the plain check accepts nothing, so every line goes to marshmallow.
-    monkeypatch.setattr(journal_checks._PlainLineCheck, "__call__", lambda self, line: False)
+    monkeypatch.setattr(journal_checks._PlainLineCheck, "__call__", lambda self, line: None)
     slow = validate_journal(journal, "fi")
     assert fast == slow
     assert [p.code for p in fast.problems if p.blocking] == [
@@ -264,3 +269,16 @@ def test_the_intents_payload_digest_is_the_bodys_whatever_the_dimensions_order(l
     check = validate_journal(journal, "en")
     for draft in build_receipts(journal, check.lines, mapping, SETTINGS, resolve_cost_units_first):
         assert draft.payload_digest == payload_digest(draft.payload)
+
+
+def test_the_intents_payload_digest_escapes_quotes_backslashes_and_control_characters_as_json_does() -> None:
+    # The digest escapes all rows in one pass over their join; these are the characters it must get right.
+    lines = (
+        JournalLine('70"0\\', Decimal("1.00"), 'Bonus "Q2" C:\\temp\\ \x00 \t ä \u2028 😀', RUN, "100"),
+        JournalLine("2939", Decimal("-1.00"), "", RUN),
+    )
+    journal = Journal("c", "r", RUN, 'Payroll "June" \\ 6', date(2026, 6, 25), lines)
+    check = validate_journal(journal, "en")
+    (draft,) = build_receipts(journal, check.lines, BOTH, SETTINGS, resolve)
+    assert draft.payload_digest == payload_digest(draft.payload)
+    assert planning._PayloadDigestWriter.canonical("n", RUN.last_day, []) == json.dumps(["n", "2026-06-30", []])

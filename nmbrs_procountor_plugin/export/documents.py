@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from nmbrs_hookspecs.types import Journal, JournalLine, Period
+from nmbrs_hookspecs.types import Journal, Period
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, cents_text, lines_by_period
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, exact_cents_text, exact_sum, lines_by_period
 from nmbrs_procountor_plugin.export.text import cp1252_safe
 
 MAX_ATTACHMENT_BYTES: Final = 10_000_000
@@ -46,7 +46,6 @@ MEDIA_TYPE: Final = "text/csv"
 HEADER: Final = ("Rivi", "Kausi", "Tili", "Selite", "Kustannuspaikka", "Kustannusyksikkö", "Debet", "Kredit")
 TOTAL_LABEL: Final = "Yhteensä"
 
-_CENTS: Final = Decimal("0.01")
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _NOT_IN_FILE_NAMES: Final = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _NEEDS_QUOTES: Final = re.compile('[;"\r\n]')  # SEPARATOR, the quote and line breaks (RFC 4180)
@@ -80,9 +79,9 @@ def document_name(receipt_name: str, period: Period) -> str:
     return f"{base or period}.csv"
 
 
-def _amount(value: Decimal) -> str:
-    """``1234,50``: two decimals, the decimal comma, no thousands separator (opens as a number)."""
-    return (cents_text(value) or format(value.quantize(_CENTS), "f")).replace(".", ",")
+def _amount(text: str) -> str:
+    """``1234,50`` from ``1234.50``: the decimal comma, no thousands separator (opens as a number)."""
+    return text.replace(".", ",")
 
 
 def _text(value: str) -> str:
@@ -123,8 +122,11 @@ def _row(cells: Sequence[str]) -> str:
     return SEPARATOR.join(cells) + NEWLINE
 
 
-def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]], cells: Cells | None = None) -> bytes:
-    """The CSV bytes for ``lines`` (journal line number, line), in journal order, with a total row."""
+def render_csv(period: Period, lines: Sequence[IndexedLine], cells: Cells | None = None) -> bytes:
+    """The CSV bytes for ``lines``, in journal order, each row numbered by its journal line, with a total row.
+
+    Each amount is written from the line's ``amount_text`` (two decimals, from validation).
+    """
     cells = cells or Cells()
     text, account, cost_objects = cells.text, cells.account, cells.cost_objects
     sep = SEPARATOR
@@ -133,23 +135,24 @@ def render_csv(period: Period, lines: Sequence[tuple[int, JournalLine]], cells: 
     debits: list[Decimal] = []
     credits: list[Decimal] = []
     with collector_paused():
-        for number, line in lines:
+        for item in lines:
+            line = item.line
             amount = line.amount
             if amount > 0:
                 debits.append(amount)
-                sides = _amount(amount) + sep
+                sides = _amount(item.amount_text) + sep
             elif amount < 0:
                 credits.append(amount)
                 # the credit column shows the amount without its sign: "-12.50" written, "12,50" shown
-                sides = sep + _amount(amount)[1:]
+                sides = sep + _amount(item.amount_text)[1:]
             else:
                 sides = sep
             out.append(
-                f"{number}{after_number}{account(line.ledger_account)}{sep}{text(line.description)}{sep}"
+                f"{item.index + 1}{after_number}{account(line.ledger_account)}{sep}{text(line.description)}{sep}"
                 f"{cost_objects(line.cost_center, line.cost_unit)}{sep}{sides}{NEWLINE}"
             )
-    debit = sum(debits, Decimal("0.00"))
-    credit = -sum(credits, Decimal("0.00"))
+    debit = exact_cents_text(exact_sum(debits))
+    credit = exact_cents_text(-exact_sum(credits))
     out.append(_row(("", "", "", _text(TOTAL_LABEL), "", "", _amount(debit), _amount(credit))))
     return "".join(out).encode(ENCODING)
 
@@ -161,14 +164,7 @@ def journal_documents(journal: Journal, lines: Sequence[IndexedLine]) -> dict[Pe
     """
     name, _ = cp1252_safe(journal.reference)
     cells = Cells()
-    # The (number, line) pairs are made here, a tuple per line: outside the collector's pause
-    # each burst of them could start a full collection over everything else the worker holds.
-    with collector_paused():
-        return {
-            period: JournalDocument(
-                period,
-                document_name(name, period),
-                render_csv(period, [(item.index + 1, item.line) for item in items], cells),
-            )
-            for period, items in lines_by_period(lines).items()
-        }
+    return {
+        period: JournalDocument(period, document_name(name, period), render_csv(period, items, cells))
+        for period, items in lines_by_period(lines).items()
+    }

@@ -34,6 +34,7 @@ accepts is booked, so a plain check stricter than the schema costs time, never a
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -49,6 +50,16 @@ from nmbrs_procountor_plugin.messages import problem
 
 AMOUNT_LIMIT: Final = Decimal(10) ** 13
 """Amounts must be strictly smaller than this in absolute value."""
+
+_NEGATIVE_LIMIT: Final = -AMOUNT_LIMIT
+_CENTS: Final = Decimal("0.01")
+_ZERO: Final = Decimal(0)
+
+EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow])
+"""The context every amount is quantized and summed in after validation: wide enough for any sum
+of validated amounts (|amount| < 10^13, so 10^6 lines stay below 30 digits), and trapping
+``Inexact`` so a rounding that should be impossible raises instead of booking. A context of its
+own, so a thread's changed default context cannot round either."""
 
 
 REFERENCE_MISSING: Final = "procountor.journal.reference_missing"
@@ -67,17 +78,30 @@ TEXT_ADJUSTED: Final = "procountor.journal.text_adjusted"
 _LINE_CODES: Final = frozenset({ACCOUNT_MISSING, AMOUNT_DECIMALS, AMOUNT_TOO_LARGE, PERIOD_AFTER_RUN})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class IndexedLine:
     """A journal line with its position in ``journal.lines``, so problems can point back to it.
 
+    ``amount_text`` is the amount with exactly two decimals (``-10.50``), as the receipt's row,
+    the fingerprint and the journal document write it. Validation works it out while checking
+    the amount and hands it on, so the steps after it never format an amount again: each did,
+    once per line (benchmarks/bench_planning.py). Made without it, the line works it out
+    exactly, and an amount that is not whole cents raises ``decimal.Inexact``: such a line is
+    not one validation would have passed.
+
     Read-only by convention, not frozen: validation makes one per journal line, and a frozen
-    dataclass's ``__init__`` (``object.__setattr__`` per field) costs more than twice as much
-    (benchmarks/bench_planning.py). Nothing after validation assigns to one.
+    dataclass's ``__init__`` (``object.__setattr__`` per field) costs more than twice as much.
+    Nothing after validation assigns to one.
     """
 
     index: int
     line: JournalLine
+    amount_text: str
+
+    def __init__(self, index: int, line: JournalLine, amount_text: str | None = None) -> None:
+        self.index = index
+        self.line = line
+        self.amount_text = exact_cents_text(line.amount) if amount_text is None else amount_text
 
 
 class ValidatedLines(tuple[IndexedLine, ...]):
@@ -153,6 +177,21 @@ def cents_text(amount: Decimal) -> str | None:
     """
     text = str(amount)
     return text if len(text) > 3 and text[-3] == "." and "E" not in text else None
+
+
+def exact_cents_text(amount: Decimal) -> str:
+    """``amount`` written with exactly two decimals; raises ``decimal.Inexact`` if that would round.
+
+    :func:`cents_text` answers for most amounts; this is the exact way for the rest (``10.5``,
+    ``10.500``), under :data:`EXACT`.
+    """
+    return cents_text(amount) or format(amount.quantize(_CENTS, context=EXACT), "f")
+
+
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The sum under :data:`EXACT` (a rounding raises), added up in C by ``sum``."""
+    with decimal.localcontext(EXACT):
+        return sum(amounts, Decimal(0))
 
 
 def whole_cents(value: Decimal) -> bool:
@@ -316,7 +355,7 @@ def _header_problems(journal: Journal, locale: str | None) -> list[Problem]:
 
 
 class _PlainLineCheck:
-    """The line rules in plain code: True only for a line marshmallow would accept as it is.
+    """The line rules in plain code: an answer only for a line marshmallow would accept as it is.
 
     Most lines of a real journal are valid, so they are checked here at a few hundred nanoseconds
     each; only the lines this check does not accept go through :class:`JournalLineSchema`, which
@@ -327,20 +366,26 @@ class _PlainLineCheck:
     def __init__(self, run_period: Period) -> None:
         self._last_month = (run_period.year, run_period.month)
 
-    def __call__(self, line: JournalLine) -> bool:
+    def __call__(self, line: JournalLine) -> str | None:
+        """The line's amount with exactly two decimals when every rule holds, else None."""
         account = line.ledger_account
         if type(account) is not str or not account.strip():
-            return False
+            return None
         amount = line.amount
         if type(amount) is not Decimal:
-            return False
-        if cents_text(amount) is None and (not amount.is_finite() or not whole_cents(amount)):
-            return False
-        if not -AMOUNT_LIMIT < amount < AMOUNT_LIMIT:
-            return False
+            return None
+        text = cents_text(amount)
+        if text is None and (not amount.is_finite() or not whole_cents(amount)):
+            return None  # before any comparison: comparing a NaN raises
+        if not _NEGATIVE_LIMIT < amount < AMOUNT_LIMIT:
+            return None
+        if text is None:
+            text = exact_cents_text(amount)  # whole cents below the limit: exact
         period = line.period
         # compared as (year, month): the Period dataclass's comparison is a Python call per line
-        return type(period) is Period and (period.year, period.month) <= self._last_month
+        if type(period) is Period and (period.year, period.month) <= self._last_month:
+            return text
+        return None
 
 
 def _by_index(item: IndexedLine) -> int:
@@ -400,11 +445,12 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
     with collector_paused():
         plain_ok = _PlainLineCheck(journal.period)
         for index, line in enumerate(lines):
-            if line.amount == 0:
+            if line.amount == _ZERO:  # a Decimal: compared without converting an int per line
                 zero.append(index)
                 continue
-            if plain_ok(line):
-                good.append(IndexedLine(index, line))
+            amount_text = plain_ok(line)
+            if amount_text is not None:
+                good.append(IndexedLine(index, line, amount_text))
                 description = line.description
                 changed = adjusts.get(description)
                 if changed is None:

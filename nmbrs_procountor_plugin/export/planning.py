@@ -11,9 +11,10 @@ Everything here is pure (no HTTP): the export orchestration resolves dimension i
 pre-flight and hands in a :data:`Resolver`.
 
 Rows: one ``ENTRY`` per journal line, in journal order, debit positive and credit negative,
-amounts with exactly two decimals (exact after validation: :func:`_cents` traps any rounding),
-``vatPercent`` 0 and the account's VAT type/status on receipt and row (payroll carries no VAT;
-the settings default to status 12, "No VAT handling"). A line's cost center and cost unit become
+amounts with exactly two decimals (``IndexedLine.amount_text``: written by validation, and no
+line can be made whose amount would round), ``vatPercent`` 0 and the account's VAT type/status
+on receipt and row (payroll carries no VAT; the settings default to status 12, "No VAT
+handling"). A line's cost center and cost unit become
 ``dimensionItemValues`` for each dimension kind the mapping enables, with the whole row amount
 (same sign) on the one item, since Procountor requires the values on a dimension to sum to the
 row's ``accountingValue``.
@@ -21,7 +22,6 @@ row's ``accountingValue``.
 
 from __future__ import annotations
 
-import decimal
 import functools
 import hashlib
 import json
@@ -45,7 +45,7 @@ from nmbrs_hookspecs.types import (
 from nmbrs_procountor_plugin.api import exact_json
 from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, cents_text, lines_by_period
+from nmbrs_procountor_plugin.export.journal_checks import EXACT, IndexedLine, exact_sum, lines_by_period
 from nmbrs_procountor_plugin.export.text import (
     DESCRIPTION_LIMIT,
     NAME_LIMIT,
@@ -63,10 +63,6 @@ _ZERO: Final = Decimal(0)
 # Read in C per line (no Python call): a journal line's amount.
 _AMOUNT: Final = operator.attrgetter("line.amount")
 VAT_PERCENT: Final = Decimal(0)
-
-# Wide enough for any sum of validated amounts (|amount| < 10^13, so 10^6 lines stay below 30
-# digits), and trapping Inexact so a rounding that should be impossible raises instead of booking.
-_EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow])
 
 
 @dataclass(frozen=True)
@@ -171,7 +167,7 @@ class HostRows(Sequence[HostRow]):
         return tuple(
             HostRow(
                 item.line.ledger_account.strip(),
-                _amount_and_text(item.line.amount)[0],
+                _cents(item.line.amount),
                 safe_description(item.line.description).text,
                 item.line.cost_center if self._centers else None,
                 item.line.cost_unit if self._units else None,
@@ -208,22 +204,7 @@ def _line(item: IndexedLine | JournalLine) -> JournalLine:
 
 def _cents(amount: Decimal) -> Decimal:
     """``amount`` with exactly two decimals; raises if that would round (validation prevents it)."""
-    return amount.quantize(CENTS, context=_EXACT)
-
-
-def _amount_and_text(amount: Decimal) -> tuple[Decimal, str]:
-    """``amount`` with exactly two decimals, and that amount as the receipt writes it (``10.50``)."""
-    text = cents_text(amount)
-    if text is not None:
-        return amount, text
-    exact = _cents(amount)
-    return exact, format(exact, "f")
-
-
-def _exact_sum(amounts: Iterable[Decimal]) -> Decimal:
-    """The sum under :data:`_EXACT` (a rounding raises), added up in C by ``sum``."""
-    with decimal.localcontext(_EXACT):
-        return sum(amounts, Decimal(0))
+    return amount.quantize(CENTS, context=EXACT)
 
 
 def periods_of(lines: Iterable[IndexedLine | JournalLine]) -> list[Period]:
@@ -263,12 +244,12 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
     with collector_paused():
         groups = lines_by_period(lines)
         # One C-level sum per period; the debit and credit sides only for a period that is off.
-        differences = {period: _exact_sum(map(_AMOUNT, items)) for period, items in groups.items()}
+        differences = {period: exact_sum(map(_AMOUNT, items)) for period, items in groups.items()}
     for period, difference in differences.items():
         if difference != 0:
             amounts = [item.line.amount for item in groups[period]]
-            debit = _exact_sum(a for a in amounts if a > 0)
-            credit = _exact_sum(-a for a in amounts if a < 0)
+            debit = exact_sum(a for a in amounts if a > 0)
+            credit = exact_sum(-a for a in amounts if a < 0)
             problems.append(
                 problem(
                     UNBALANCED,
@@ -344,7 +325,7 @@ class PeriodDigests(Mapping[Period, str]):
                 tail = cost_objects.get(pair)
                 if tail is None:
                     tail = cost_objects[pair] = DigestWriter.cost_objects_piece(*pair)
-                canonical.append(f"{account}{_amount_and_text(line.amount)[1]}{description}{tail}")
+                canonical.append(f"{account}{item.amount_text}{description}{tail}")
         return DigestWriter.digest(canonical)
 
 
@@ -538,8 +519,23 @@ class _PayloadDigestWriter:
     @staticmethod
     def digest(name: str, receipt_date: date, rows: list[str]) -> str:
         rows.sort()
-        canonical = json.dumps([name, receipt_date.isoformat(), rows])
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return hashlib.sha256(_PayloadDigestWriter.canonical(name, receipt_date, rows).encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def canonical(name: str, receipt_date: date, rows: list[str]) -> str:
+        """``json.dumps([name, date, rows])``, with the rows escaped in three passes over their join.
+
+        Every row is printable ASCII (its pieces are written with ``encode_basestring_ascii``),
+        so the only characters ``json.dumps`` escapes in a row are ``\\`` and ``"``: replacing
+        those in all rows at once writes the same text, without the encoder's per-string work
+        (a third of a 100,000-line receipt's digest, benchmarks/bench_planning.py). The NUL that
+        joins the rows cannot occur in one for the same reason. A test holds this to ``json.dumps``.
+        """
+        head = json.dumps([name, receipt_date.isoformat()])[:-1]
+        if not rows:
+            return head + ", []]"
+        joined = "\0".join(rows).replace("\\", "\\\\").replace('"', '\\"').replace("\0", '", "')
+        return f'{head}, ["{joined}"]]'
 
 
 def build_receipts(
@@ -552,9 +548,10 @@ def build_receipts(
     """The receipts for ``lines`` (from :func:`validate_journal`), one per period, in period order.
 
     Preconditions (raise ValueError when broken, since they mean validation was skipped): the
-    reference is present and fits 80 characters; no line after the run's period; every amount in
-    whole cents. An unbalanced period is *not* refused here, so a preview can still show the
-    receipts next to :func:`check_balance`'s problems; the export must not send then.
+    reference is present and fits 80 characters; no line after the run's period. (Every amount
+    is whole cents by then: an :class:`IndexedLine` cannot be made otherwise.) An unbalanced
+    period is *not* refused here, so a preview can still show the receipts next to
+    :func:`check_balance`'s problems; the export must not send then.
     Raises :class:`UnresolvedDimension` when ``resolve`` returns None for a cost object of an
     enabled dimension kind, and ValueError when two kinds resolve to the same dimension on one
     row (Procountor would then see twice the row amount on that dimension).
@@ -573,17 +570,20 @@ def build_receipts(
     receipts: list[ReceiptDraft] = []
     with collector_paused():
         for period, items in lines_by_period(lines).items():
-            values: list[Decimal] = []
             bodies: list[str] = []
             fingerprints: list[str] = []
             payloads: list[str] = []
+            indexes: list[int] = []
+            debits: list[Decimal] = []
             for item in items:
                 line = item.line
-                value, amount = _amount_and_text(line.amount)
+                amount = item.amount_text  # written by validation, exactly two decimals
+                indexes.append(item.index)
+                if amount[0] != "-":  # never zero: validation leaves zero lines out
+                    debits.append(line.amount)
                 account = accounts.get(line.ledger_account) or texts.account(line.ledger_account)
                 description = descriptions.get(line.description) or texts.description(line.description)
                 placement = placed.get((line.cost_center, line.cost_unit)) or placements.of(line, item.index)
-                values.append(value)
                 bodies.append(f"{account.body}{amount}{description.body}{amount.join(placement.json_pieces)}}}")
                 fingerprints.append(
                     f"{account.fingerprint}{amount}{description.fingerprint}{placement.fingerprint_piece}"
@@ -615,10 +615,10 @@ def build_receipts(
                     period=period,
                     receipt_date=day,
                     name=name,
-                    total=_exact_sum(filter(_ZERO.__lt__, values)),
+                    total=_cents(exact_sum(debits)),
                     body=body,
                     fingerprint=fingerprint,
-                    line_indexes=tuple(item.index for item in items),
+                    line_indexes=tuple(indexes),
                     payload_digest=_PayloadDigestWriter.digest(name, day, payloads),
                     rows=HostRows(items, centers, units),
                 )
