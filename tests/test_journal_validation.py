@@ -15,6 +15,7 @@ from nmbrs_procountor_plugin.export.journal_checks import (
     JournalLineSchema,
     cents_text,
     line_numbers,
+    lines_by_period,
     validate_journal,
     whole_cents,
 )
@@ -52,6 +53,27 @@ def test_a_clean_journal_has_no_problems_and_keeps_every_line_in_order() -> None
     assert not check.blocking
     assert [item.index for item in check.lines] == [0, 1]
     assert all(isinstance(item, IndexedLine) for item in check.lines)
+
+
+def test_the_lines_of_periods_not_yet_booked_keep_journal_order_and_their_grouping() -> None:
+    may, april = Period(2026, 5), Period(2026, 4)
+    check = validate_journal(
+        journal(
+            line("7000", "1.00", period=may),
+            line("7000", "2.00"),
+            line("7000", "3.00", period=april),
+            line("2939", "-2.00"),
+            line("2939", "-1.00", period=may),
+            line("2939", "-3.00", period=april),
+        ),
+        "en",
+    )
+    rest = check.lines.without_periods({may})
+    assert [item.index for item in rest] == [1, 2, 3, 5]
+    assert list(lines_by_period(rest)) == [april, JUNE]
+    # the grouping it keeps is the one the lines would get if grouped afresh
+    assert dict(lines_by_period(rest)) == dict(lines_by_period(list(rest)))
+    assert [item.index for item in check.lines.without_periods(set())] == [0, 1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize(

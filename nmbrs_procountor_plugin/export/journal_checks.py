@@ -35,7 +35,7 @@ accepts is booked, so a plain check stricter than the schema costs time, never a
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
@@ -119,6 +119,13 @@ class ValidatedLines(tuple[IndexedLine, ...]):
         if found is None:
             found = self.__dict__["by_period_"] = MappingProxyType(_grouped(self))
         return found
+
+    def without_periods(self, periods: Container[Period]) -> ValidatedLines:
+        """These lines less those booked in ``periods``, with the rest of the grouping kept as it is."""
+        kept = {period: items for period, items in self.by_period().items() if period not in periods}
+        rest = ValidatedLines(item for item in self if item.line.period not in periods)
+        rest.__dict__["by_period_"] = MappingProxyType(kept)
+        return rest
 
 
 def lines_by_period(lines: Iterable[IndexedLine]) -> Mapping[Period, Sequence[IndexedLine]]:

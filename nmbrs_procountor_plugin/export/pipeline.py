@@ -47,7 +47,7 @@ from nmbrs_procountor_plugin.export.attach import Attacher, oversized
 from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.documents import JournalDocument, journal_documents
 from nmbrs_procountor_plugin.export.gates import check_gates
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
+from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, ValidatedLines, validate_journal
 from nmbrs_procountor_plugin.export.lease import LEASE_TTL_SECONDS, hold_lease, lease_key
 from nmbrs_procountor_plugin.export.ledger import (
     Confirmed,
@@ -88,7 +88,7 @@ class OutcomeUnknown(Exception):
 class Local:
     """The journal after the checks that need no request: its valid lines and the problems found."""
 
-    lines: tuple[IndexedLine, ...]
+    lines: ValidatedLines
     problems: tuple[Problem, ...]
     settings: AccountSettings | None  # None when a gate or the account's settings stopped it
     documents: Mapping[Period, JournalDocument] = field(default_factory=dict)
@@ -112,11 +112,11 @@ def check_locally(
     locale = actor.locale
     gate_problems = check_gates(account, mapping, company, journal, actor, host, sending=sending)
     if gate_problems:
-        return Local((), tuple(gate_problems), None)
+        return Local(ValidatedLines(), tuple(gate_problems), None)
     try:
         settings = AccountSettings.of(account, locale)
     except ProblemError as bad:
-        return Local((), tuple(bad.problems), None)
+        return Local(ValidatedLines(), tuple(bad.problems), None)
     check = validate_journal(journal, locale)
     problems: list[Problem] = list(check.problems)
     if check.lines and not blocking(problems):
@@ -211,10 +211,11 @@ class SendContext:
         return self.client
 
 
-def _missing_lines(lines: Sequence[IndexedLine], booked: Mapping[Period, Any]) -> tuple[IndexedLine, ...]:
-    if not booked:  # a first export: every line, without hashing a Period per line
-        return tuple(lines)
-    return tuple(item for item in lines if item.line.period not in booked)
+def _missing_lines(lines: ValidatedLines, booked: Mapping[Period, Any]) -> ValidatedLines:
+    """The lines of the periods not yet booked, still grouped: the steps after this one regroup nothing."""
+    if not booked:  # a first export: every line
+        return lines
+    return lines.without_periods(booked)
 
 
 def _search(
