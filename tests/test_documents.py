@@ -15,7 +15,8 @@ from nmbrs_procountor_plugin.export.documents import (
     journal_documents,
     render_csv,
 )
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine
 
 JUNE = Period(2026, 6)
 

@@ -10,15 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nmbrs_hookspecs.types import Journal, JournalLine, Period
-from nmbrs_procountor_plugin.export.journal_checks import (
-    IndexedLine,
-    JournalLineSchema,
-    cents_text,
-    line_numbers,
-    lines_by_period,
-    validate_journal,
-    whole_cents,
-)
+from nmbrs_procountor_plugin.export.amounts import cents_text, whole_cents
+from nmbrs_procountor_plugin.export.journal_checks import JournalLineSchema, line_numbers, validate_journal
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine, lines_by_period
 
 JUNE = Period(2026, 6)
 REFERENCE = "Payroll June 2026 run 6"

@@ -17,7 +17,7 @@ from nmbrs_procountor_plugin.export.fingerprint import (
     parse_fingerprint,
     rows_digest,
 )
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, validate_journal
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal
 from nmbrs_procountor_plugin.export.planning import (
     DimensionTarget,
     PeriodDigests,
@@ -29,6 +29,7 @@ from nmbrs_procountor_plugin.export.planning import (
     receipt_date,
 )
 from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, procountor_text
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine
 from nmbrs_procountor_plugin.provider import AccountSettings
 
 JUNE = Period(2026, 6)

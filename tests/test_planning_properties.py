@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from nmbrs_hookspecs.types import AdministrationMapping, DimensionMapping, Journal, JournalLine, Period
 from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.amounts import whole_cents
 from nmbrs_procountor_plugin.export.fingerprint import parse_fingerprint
-from nmbrs_procountor_plugin.export.journal_checks import validate_journal, whole_cents
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal
 from nmbrs_procountor_plugin.export.planning import DimensionTarget, build_receipts, check_balance
 from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, NAME_LIMIT, procountor_text
 from nmbrs_procountor_plugin.provider import AccountSettings

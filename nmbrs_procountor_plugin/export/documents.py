@@ -24,15 +24,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
 from nmbrs_hookspecs.types import Journal, Period
+from nmbrs_procountor_plugin.export.amounts import exact_cents_text, exact_sum
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, exact_cents_text, exact_sum, lines_by_period
 from nmbrs_procountor_plugin.export.text import cp1252_safe
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine, columns, lines_by_period
 
 MAX_ATTACHMENT_BYTES: Final = 10_000_000
 """Procountor's limit for one attachment (``POST /attachments``, docs/procountor-api.md §3c)."""
@@ -122,7 +123,7 @@ def _row(cells: Sequence[str]) -> str:
     return SEPARATOR.join(cells) + NEWLINE
 
 
-def render_csv(period: Period, lines: Sequence[IndexedLine], cells: Cells | None = None) -> bytes:
+def render_csv(period: Period, lines: Iterable[IndexedLine], cells: Cells | None = None) -> bytes:
     """The CSV bytes for ``lines``, in journal order, each row numbered by its journal line, with a total row.
 
     Each amount is written from the line's ``amount_text`` (two decimals, from validation).
@@ -134,21 +135,21 @@ def render_csv(period: Period, lines: Sequence[IndexedLine], cells: Cells | None
     out = [_row(HEADER)]
     debits: list[Decimal] = []
     credits: list[Decimal] = []
+    found = columns(lines)
     with collector_paused():
-        for item in lines:
-            line = item.line
+        for index, line, written in zip(found.indexes, found.lines, found.amount_texts, strict=True):
             amount = line.amount
             if amount > 0:
                 debits.append(amount)
-                sides = _amount(item.amount_text) + sep
+                sides = _amount(written) + sep
             elif amount < 0:
                 credits.append(amount)
                 # the credit column shows the amount without its sign: "-12.50" written, "12,50" shown
-                sides = sep + _amount(item.amount_text)[1:]
+                sides = sep + _amount(written)[1:]
             else:
                 sides = sep
             out.append(
-                f"{item.index + 1}{after_number}{account(line.ledger_account)}{sep}{text(line.description)}{sep}"
+                f"{index + 1}{after_number}{account(line.ledger_account)}{sep}{text(line.description)}{sep}"
                 f"{cost_objects(line.cost_center, line.cost_unit)}{sep}{sides}{NEWLINE}"
             )
     debit = exact_cents_text(exact_sum(debits))

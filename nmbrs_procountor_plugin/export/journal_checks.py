@@ -34,32 +34,25 @@ accepts is booked, so a plain check stricter than the schema costs time, never a
 
 from __future__ import annotations
 
-import decimal
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from types import MappingProxyType
 from typing import Any, Final
 
 from marshmallow import Schema, ValidationError, fields, validates
 
 from nmbrs_hookspecs.types import Journal, JournalLine, Period, Problem
+from nmbrs_procountor_plugin.export.amounts import cents_text, exact_cents_text, whole_cents
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
 from nmbrs_procountor_plugin.export.text import DESCRIPTION_LIMIT, NAME_LIMIT, cp1252_safe, safe_description
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine, ValidatedLines
 from nmbrs_procountor_plugin.messages import problem
 
 AMOUNT_LIMIT: Final = Decimal(10) ** 13
 """Amounts must be strictly smaller than this in absolute value."""
 
 _NEGATIVE_LIMIT: Final = -AMOUNT_LIMIT
-_CENTS: Final = Decimal("0.01")
 _ZERO: Final = Decimal(0)
-
-EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow])
-"""The context every amount is quantized and summed in after validation: wide enough for any sum
-of validated amounts (|amount| < 10^13, so 10^6 lines stay below 30 digits), and trapping
-``Inexact`` so a rounding that should be impossible raises instead of booking. A context of its
-own, so a thread's changed default context cannot round either."""
 
 
 REFERENCE_MISSING: Final = "procountor.journal.reference_missing"
@@ -78,84 +71,6 @@ TEXT_ADJUSTED: Final = "procountor.journal.text_adjusted"
 _LINE_CODES: Final = frozenset({ACCOUNT_MISSING, AMOUNT_DECIMALS, AMOUNT_TOO_LARGE, PERIOD_AFTER_RUN})
 
 
-@dataclass(slots=True, init=False)
-class IndexedLine:
-    """A journal line with its position in ``journal.lines``, so problems can point back to it.
-
-    ``amount_text`` is the amount with exactly two decimals (``-10.50``), as the receipt's row,
-    the fingerprint and the journal document write it. Validation works it out while checking
-    the amount and hands it on, so the steps after it never format an amount again: each did,
-    once per line (benchmarks/bench_planning.py). Made without it, the line works it out
-    exactly, and an amount that is not whole cents raises ``decimal.Inexact``: such a line is
-    not one validation would have passed.
-
-    Read-only by convention, not frozen: validation makes one per journal line, and a frozen
-    dataclass's ``__init__`` (``object.__setattr__`` per field) costs more than twice as much.
-    Nothing after validation assigns to one.
-    """
-
-    index: int
-    line: JournalLine
-    amount_text: str
-
-    def __init__(self, index: int, line: JournalLine, amount_text: str | None = None) -> None:
-        self.index = index
-        self.line = line
-        self.amount_text = exact_cents_text(line.amount) if amount_text is None else amount_text
-
-
-class ValidatedLines(tuple[IndexedLine, ...]):
-    """The lines validation accepted, in journal order, which also remember their periods' grouping.
-
-    Every step after validation (the balance check, the journal documents, the receipts, the
-    ledger's digests) works period by period, and grouping 100,000 lines costs about as much as
-    one of those steps' own work (benchmarks/bench_planning.py). So the grouping is worked out
-    once, on first use, and every step reads the same one through :func:`lines_by_period`.
-    Two threads asking at once both work it out and keep either: the answers are equal.
-    """
-
-    def by_period(self) -> Mapping[Period, tuple[IndexedLine, ...]]:
-        found: Mapping[Period, tuple[IndexedLine, ...]] | None = self.__dict__.get("by_period_")
-        if found is None:
-            found = self.__dict__["by_period_"] = MappingProxyType(_grouped(self))
-        return found
-
-    def without_periods(self, periods: Container[Period]) -> ValidatedLines:
-        """These lines less those booked in ``periods``, with the rest of the grouping kept as it is."""
-        kept = {period: items for period, items in self.by_period().items() if period not in periods}
-        rest = ValidatedLines(item for item in self if item.line.period not in periods)
-        rest.__dict__["by_period_"] = MappingProxyType(kept)
-        return rest
-
-
-def lines_by_period(lines: Iterable[IndexedLine]) -> Mapping[Period, Sequence[IndexedLine]]:
-    """The lines by period, earliest period first, lines in journal order within each (read-only).
-
-    Validated lines answer from the grouping they remember; any other lines are sorted into
-    journal order and grouped here.
-    """
-    if isinstance(lines, ValidatedLines):
-        return lines.by_period()
-    return _grouped(sorted(lines, key=_by_index))
-
-
-def _grouped(lines: Iterable[IndexedLine]) -> dict[Period, tuple[IndexedLine, ...]]:
-    # Keyed by (year, month) while grouping: a tuple of ints hashes in C, where the Period
-    # dataclass's generated ``__hash__`` is a Python call per line.
-    groups: dict[tuple[int, int], list[IndexedLine]] = {}
-    periods: dict[tuple[int, int], Period] = {}
-    with collector_paused():
-        for item in lines:
-            period = item.line.period
-            key = (period.year, period.month)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = []
-                periods[key] = period
-            group.append(item)
-    return {periods[key]: tuple(groups[key]) for key in sorted(groups)}
-
-
 @dataclass(frozen=True)
 class JournalCheck:
     """The outcome of :func:`validate_journal`.
@@ -171,48 +86,6 @@ class JournalCheck:
     def blocking(self) -> bool:
         """True when an error stops the export (info notes do not)."""
         return any(p.blocking for p in self.problems)
-
-
-def cents_text(amount: Decimal) -> str | None:
-    """``str(amount)`` when it writes exactly two decimals (``10.50``, ``-0.07``), else None.
-
-    Most host amounts carry exactly two decimals, and then ``str`` writes them as
-    ``format(amount, "f")`` does: an exponent of -2 is never written in scientific notation.
-    That makes it the cheap answer, on every journal line, to both "is this whole cents?" and
-    "how is it written?", where ``as_tuple``, ``quantize`` and ``format`` each cost several times
-    more (benchmarks/bench_planning.py). None only means "ask the exact way".
-    """
-    text = str(amount)
-    return text if len(text) > 3 and text[-3] == "." and "E" not in text else None
-
-
-def exact_cents_text(amount: Decimal) -> str:
-    """``amount`` written with exactly two decimals; raises ``decimal.Inexact`` if that would round.
-
-    :func:`cents_text` answers for most amounts; this is the exact way for the rest (``10.5``,
-    ``10.500``), under :data:`EXACT`.
-    """
-    return cents_text(amount) or format(amount.quantize(_CENTS, context=EXACT), "f")
-
-
-def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
-    """The sum under :data:`EXACT` (a rounding raises), added up in C by ``sum``."""
-    with decimal.localcontext(EXACT):
-        return sum(amounts, Decimal(0))
-
-
-def whole_cents(value: Decimal) -> bool:
-    """True when ``value``'s exact value has at most two decimals (10.500 yes, 10.005 no).
-
-    Works on the digits, without any context arithmetic, so it cannot round.
-    """
-    _, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):  # NaN / Infinity
-        return False
-    if exponent >= -2:
-        return True
-    extra = -2 - exponent  # digits beyond the cents
-    return not any(digits[-extra:])
 
 
 # --------------------------------------------------------------------------- schemas
@@ -444,7 +317,10 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
 
     zero: list[int] = []
     suspect: list[int] = []
-    good: list[IndexedLine] = []
+    # the accepted lines, as the three columns of ValidatedLines (no object per line)
+    good_indexes: list[int] = []
+    good_lines: list[JournalLine] = []
+    good_texts: list[str] = []
     adjusted: list[int] = []  # lines whose description Procountor gets adjusted
     lines = journal.lines
     # Whether Procountor gets each distinct description adjusted, looked up per line without a call.
@@ -457,7 +333,9 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
                 continue
             amount_text = plain_ok(line)
             if amount_text is not None:
-                good.append(IndexedLine(index, line, amount_text))
+                good_indexes.append(index)
+                good_lines.append(line)
+                good_texts.append(amount_text)
                 description = line.description
                 changed = adjusts.get(description)
                 if changed is None:
@@ -466,10 +344,10 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
                     adjusted.append(index)
             else:
                 suspect.append(index)
+        good = ValidatedLines(tuple(good_indexes), tuple(good_lines), tuple(good_texts))
         if suspect:
             accepted = _worded_problems(journal, suspect, locale, problems)
-            good.extend(accepted)
-            good.sort(key=_by_index)
+            good = ValidatedLines.of(sorted([*good, *accepted], key=_by_index))
             adjusted.extend(item.index for item in accepted if safe_description(item.line.description).changed)
             adjusted.sort()
 
@@ -481,4 +359,4 @@ def validate_journal(journal: Journal, locale: str | None) -> JournalCheck:
         problems.append(
             problem(TEXT_ADJUSTED, locale, field="lines", lines=line_numbers(adjusted), limit=DESCRIPTION_LIMIT)
         )
-    return JournalCheck(lines=ValidatedLines(good), problems=tuple(problems))
+    return JournalCheck(lines=good, problems=tuple(problems))

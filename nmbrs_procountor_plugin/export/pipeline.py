@@ -47,7 +47,7 @@ from nmbrs_procountor_plugin.export.attach import Attacher, oversized
 from nmbrs_procountor_plugin.export.attempts import AttemptRecorder
 from nmbrs_procountor_plugin.export.documents import JournalDocument, journal_documents
 from nmbrs_procountor_plugin.export.gates import check_gates
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine, ValidatedLines, validate_journal
+from nmbrs_procountor_plugin.export.journal_checks import validate_journal
 from nmbrs_procountor_plugin.export.lease import LEASE_TTL_SECONDS, hold_lease, lease_key
 from nmbrs_procountor_plugin.export.ledger import (
     Confirmed,
@@ -70,6 +70,7 @@ from nmbrs_procountor_plugin.export.planning import (
 from nmbrs_procountor_plugin.export.preflight import explain_refusal, run_preflight
 from nmbrs_procountor_plugin.export.refusals import problems_for, support_code
 from nmbrs_procountor_plugin.export.resend import Booked, search_booked, sent_receipt
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine, ValidatedLines
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
 

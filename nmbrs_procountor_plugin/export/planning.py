@@ -43,9 +43,9 @@ from nmbrs_hookspecs.types import (
     Problem,
 )
 from nmbrs_procountor_plugin.api import exact_json
+from nmbrs_procountor_plugin.export.amounts import EXACT, exact_sum
 from nmbrs_procountor_plugin.export.fingerprint import DigestWriter, Fingerprint, HostRow
 from nmbrs_procountor_plugin.export.hot_loop import collector_paused
-from nmbrs_procountor_plugin.export.journal_checks import EXACT, IndexedLine, exact_sum, lines_by_period
 from nmbrs_procountor_plugin.export.text import (
     DESCRIPTION_LIMIT,
     NAME_LIMIT,
@@ -53,6 +53,7 @@ from nmbrs_procountor_plugin.export.text import (
     procountor_text,
     safe_description,
 )
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine, LineColumns, ValidatedLines, lines_by_period
 from nmbrs_procountor_plugin.messages import problem
 from nmbrs_procountor_plugin.provider import AccountSettings
 
@@ -61,7 +62,7 @@ UNBALANCED: Final = "procountor.journal.unbalanced"
 CENTS: Final = Decimal("0.01")
 _ZERO: Final = Decimal(0)
 # Read in C per line (no Python call): a journal line's amount.
-_AMOUNT: Final = operator.attrgetter("line.amount")
+_AMOUNT: Final = operator.attrgetter("amount")
 VAT_PERCENT: Final = Decimal(0)
 
 
@@ -157,8 +158,8 @@ class HostRows(Sequence[HostRow]):
     nobody reads. Compares equal to the tuple of the same rows.
     """
 
-    def __init__(self, items: Sequence[IndexedLine], centers: bool, units: bool) -> None:
-        self._items = items
+    def __init__(self, group: LineColumns, centers: bool, units: bool) -> None:
+        self._lines = group.lines
         self._centers = centers
         self._units = units
 
@@ -166,13 +167,13 @@ class HostRows(Sequence[HostRow]):
     def _rows(self) -> tuple[HostRow, ...]:
         return tuple(
             HostRow(
-                item.line.ledger_account.strip(),
-                _cents(item.line.amount),
-                safe_description(item.line.description).text,
-                item.line.cost_center if self._centers else None,
-                item.line.cost_unit if self._units else None,
+                line.ledger_account.strip(),
+                _cents(line.amount),
+                safe_description(line.description).text,
+                line.cost_center if self._centers else None,
+                line.cost_unit if self._units else None,
             )
-            for item in self._items
+            for line in self._lines
         )
 
     @overload
@@ -185,7 +186,7 @@ class HostRows(Sequence[HostRow]):
         return self._rows[index]
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._lines)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, HostRows):
@@ -209,9 +210,11 @@ def _cents(amount: Decimal) -> Decimal:
 
 def periods_of(lines: Iterable[IndexedLine | JournalLine]) -> list[Period]:
     """The distinct booking periods of ``lines``, earliest first (= the order receipts are sent)."""
+    if isinstance(lines, ValidatedLines):
+        return list(lines.by_period())  # grouped by validation already, earliest first
     distinct: dict[tuple[int, int], Period] = {}
     with collector_paused():
-        for item in lines:
+        for item in lines.lines if isinstance(lines, LineColumns) else lines:
             period = _line(item).period
             distinct.setdefault((period.year, period.month), period)
     return [distinct[key] for key in sorted(distinct)]
@@ -244,10 +247,10 @@ def check_balance(journal: Journal, lines: Iterable[IndexedLine], locale: str | 
     with collector_paused():
         groups = lines_by_period(lines)
         # One C-level sum per period; the debit and credit sides only for a period that is off.
-        differences = {period: exact_sum(map(_AMOUNT, items)) for period, items in groups.items()}
+        differences = {period: exact_sum(map(_AMOUNT, group.lines)) for period, group in groups.items()}
     for period, difference in differences.items():
         if difference != 0:
-            amounts = [item.line.amount for item in groups[period]]
+            amounts = [line.amount for line in groups[period].lines]
             debit = exact_sum(a for a in amounts if a > 0)
             credit = exact_sum(-a for a in amounts if a < 0)
             problems.append(
@@ -307,12 +310,11 @@ class PeriodDigests(Mapping[Period, str]):
     def __len__(self) -> int:
         return len(self._groups)
 
-    def _digest(self, items: Sequence[IndexedLine]) -> str:
+    def _digest(self, group: LineColumns) -> str:
         accounts, descriptions, cost_objects = self._accounts, self._descriptions, self._cost_objects
         canonical: list[str] = []
         with collector_paused():
-            for item in items:
-                line = item.line
+            for line, amount in zip(group.lines, group.amount_texts, strict=True):
                 account = accounts.get(line.ledger_account)
                 if account is None:
                     account = accounts[line.ledger_account] = DigestWriter.account_piece(line.ledger_account.strip())
@@ -325,7 +327,7 @@ class PeriodDigests(Mapping[Period, str]):
                 tail = cost_objects.get(pair)
                 if tail is None:
                     tail = cost_objects[pair] = DigestWriter.cost_objects_piece(*pair)
-                canonical.append(f"{account}{item.amount_text}{description}{tail}")
+                canonical.append(f"{account}{amount}{description}{tail}")
         return DigestWriter.digest(canonical)
 
 
@@ -569,21 +571,18 @@ def build_receipts(
     placed, accounts, descriptions = placements.known, texts.accounts, texts.descriptions
     receipts: list[ReceiptDraft] = []
     with collector_paused():
-        for period, items in lines_by_period(lines).items():
+        for period, group in lines_by_period(lines).items():
             bodies: list[str] = []
             fingerprints: list[str] = []
             payloads: list[str] = []
-            indexes: list[int] = []
             debits: list[Decimal] = []
-            for item in items:
-                line = item.line
-                amount = item.amount_text  # written by validation, exactly two decimals
-                indexes.append(item.index)
+            # the amount as validation wrote it: exactly two decimals
+            for index, line, amount in zip(group.indexes, group.lines, group.amount_texts, strict=True):
                 if amount[0] != "-":  # never zero: validation leaves zero lines out
                     debits.append(line.amount)
                 account = accounts.get(line.ledger_account) or texts.account(line.ledger_account)
                 description = descriptions.get(line.description) or texts.description(line.description)
-                placement = placed.get((line.cost_center, line.cost_unit)) or placements.of(line, item.index)
+                placement = placed.get((line.cost_center, line.cost_unit)) or placements.of(line, index)
                 bodies.append(f"{account.body}{amount}{description.body}{amount.join(placement.json_pieces)}}}")
                 fingerprints.append(
                     f"{account.fingerprint}{amount}{description.fingerprint}{placement.fingerprint_piece}"
@@ -618,9 +617,9 @@ def build_receipts(
                     total=_cents(exact_sum(debits)),
                     body=body,
                     fingerprint=fingerprint,
-                    line_indexes=tuple(indexes),
+                    line_indexes=group.indexes,
                     payload_digest=_PayloadDigestWriter.digest(name, day, payloads),
-                    rows=HostRows(items, centers, units),
+                    rows=HostRows(group, centers, units),
                 )
             )
     return tuple(receipts)

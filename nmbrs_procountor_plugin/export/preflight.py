@@ -17,13 +17,13 @@ from datetime import date
 from typing import Any, Final
 
 from nmbrs_hookspecs.errors import ProblemError
-from nmbrs_hookspecs.types import AdministrationMapping, HostCompany, Problem
+from nmbrs_hookspecs.types import AdministrationMapping, HostCompany, JournalLine, Problem
 from nmbrs_procountor_plugin.api.client import ProcountorClient
 from nmbrs_procountor_plugin.api.errors import ProcountorError, ProcountorForbidden
 from nmbrs_procountor_plugin.api.parallel import read_together
-from nmbrs_procountor_plugin.export.journal_checks import IndexedLine
 from nmbrs_procountor_plugin.export.planning import DimensionTarget, ReceiptDraft
 from nmbrs_procountor_plugin.export.refusals import problems_for
+from nmbrs_procountor_plugin.export.validated_lines import IndexedLine, columns
 from nmbrs_procountor_plugin.mapping.dimensions import Dimension, closest_name, find_dimension, parse_dimensions
 from nmbrs_procountor_plugin.messages import problem
 
@@ -118,8 +118,8 @@ def check_accounts(
 ) -> list[Problem]:
     active = {str(a.get("ledgerAccountCode")): bool(a.get("active", True)) for a in chart}
     by_account: dict[str, list[int]] = defaultdict(list)
-    for item in lines:
-        by_account[item.line.ledger_account.strip()].append(item.index)
+    for index, line in columns(lines).pairs():
+        by_account[line.ledger_account.strip()].append(index)
     problems: list[Problem] = []
     for account, indexes in sorted(by_account.items()):
         field_path = f"lines[{indexes[0]}].ledger_account"
@@ -195,8 +195,8 @@ def _descriptions(company: HostCompany, kind: str) -> dict[str, str]:
     return dict(pairs)
 
 
-def _code_of(item: IndexedLine, kind: str) -> str | None:
-    return item.line.cost_center if kind == "cost_center" else item.line.cost_unit
+def _code_of(line: JournalLine, kind: str) -> str | None:
+    return line.cost_center if kind == "cost_center" else line.cost_unit
 
 
 def resolve_dimension_items(
@@ -222,10 +222,10 @@ def resolve_dimension_items(
         if dimension_mapping is None:
             continue
         used: dict[str, list[int]] = defaultdict(list)
-        for item in lines:
-            code = _code_of(item, kind)
+        for index, line in columns(lines).pairs():
+            code = _code_of(line, kind)
             if code:
-                used[code].append(item.index)
+                used[code].append(index)
         if not used:
             continue
         dimension = find_dimension(dimensions, dimension_mapping.description)
