@@ -205,6 +205,7 @@ def export_share(size: int = 100_000, period_count: int = 13, *, documents: bool
     requests.Session.request = timed_request  # type: ignore[method-assign]
     # The planning steps as the export itself runs them, timed where the pipeline calls them.
     in_export = [0.0]
+    by_step: dict[str, float] = {}
 
     def timed_step(step: Callable[..., T]) -> Callable[..., T]:
         def run(*args: Any, **kwargs: Any) -> T:
@@ -212,7 +213,9 @@ def export_share(size: int = 100_000, period_count: int = 13, *, documents: bool
             try:
                 return step(*args, **kwargs)
             finally:
-                in_export[0] += time.perf_counter() - started
+                took = time.perf_counter() - started
+                in_export[0] += took
+                by_step[step.__name__] = by_step.get(step.__name__, 0.0) + took
 
         return run
 
@@ -266,6 +269,7 @@ def export_share(size: int = 100_000, period_count: int = 13, *, documents: bool
         f"  planning inside the export itself    {in_export[0] * 1000:8.0f} ms = {in_export[0] / network[0]:.1%}"
         " (one run, not best-of)"
     )
+    print("    " + ", ".join(f"{name} {took * 1000:.0f} ms" for name, took in by_step.items()))
 
 
 def timed(action: Callable[[], object], clock: Callable[[], float] = time.perf_counter) -> float:
