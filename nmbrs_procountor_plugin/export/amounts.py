@@ -1,8 +1,8 @@
 """Amounts after validation: written with exactly two decimals and summed, never rounded.
 
-Procountor takes amounts as decimal literals with two decimals (docs/procountor-api.md); the
-receipt's rows, the fingerprint, the ledger's digests and the journal documents all write them so.
-Every function here is exact: where the answer would need rounding it raises instead.
+Procountor keeps a row's ``accountingValue`` at scale 2 (docs/procountor-api.md §3a), so the
+receipt's rows, the fingerprint, the ledger's digests and the journal documents all write amounts
+with two decimals. Every function here is exact: where an answer would need rounding, it raises.
 """
 
 from __future__ import annotations
