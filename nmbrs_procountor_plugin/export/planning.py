@@ -60,7 +60,6 @@ from nmbrs_procountor_plugin.provider import AccountSettings
 UNBALANCED: Final = "procountor.journal.unbalanced"
 
 CENTS: Final = Decimal("0.01")
-_ZERO: Final = Decimal(0)
 # Read in C per line (no Python call): a journal line's amount.
 _AMOUNT: Final = operator.attrgetter("amount")
 VAT_PERCENT: Final = Decimal(0)
