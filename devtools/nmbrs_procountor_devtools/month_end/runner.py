@@ -40,7 +40,7 @@ from nmbrs_procountor_devtools.month_end.workers import celery_worker
 from procountor_sandbox import Sandbox, SandboxConfig
 
 POLL_SECONDS: Final = 0.05  # how often a worker to kill is looked for (cheap: a few exports)
-RESULTS_EVERY_SECONDS: Final = 0.5  # how often the queue's results are read (one query per open task)
+RESULTS_EVERY_SECONDS: Final = 1.0  # how often the queue's results are read (one query per open task)
 STALL_SECONDS: Final = 120.0  # no export finished for this long: the run has stalled
 
 
@@ -222,9 +222,11 @@ def _collect(
             )
         if now >= next_check:  # the sandbox shares this process: poll gently, or it answers late
             next_check = now + RESULTS_EVERY_SECONDS
-            # Tasks finish about in the order they were queued: asking only the oldest open ones
-            # keeps this to a few queries (each one holds the interpreter the sandbox runs in).
-            oldest_open = [i for i in range(len(work)) if i not in outcomes][: 4 * options.workers]
+            # Tasks finish about in the order they were queued: asking only the oldest open ones,
+            # one per worker, keeps this to a few queries. Each holds the interpreter the sandbox
+            # runs in; on a busy machine four per worker every half second delayed the sandbox's
+            # answers past the limiter's margin, and it refused a few requests (benchmarks/bench_month_end.py).
+            oldest_open = [i for i in range(len(work)) if i not in outcomes][: options.workers]
             for index in oldest_open:
                 result = results[index]
                 if result.ready():
