@@ -413,6 +413,10 @@ class Sandbox:
     def receipts(self, company_id: int) -> list[dict[str, Any]]:
         return self._state.receipts(company_id)
 
+    def count_receipts(self, company_id: int, name: str) -> int:
+        """How many stored receipts are named ``name`` (cheap: fit to poll while serving)."""
+        return self._state.count_receipts(company_id, name)
+
     def attachments(self, company_id: int) -> list[dict[str, Any]]:
         """Stored attachments with their file (``content``, bytes), oldest first."""
         return self._state.attachments(company_id)

@@ -280,6 +280,15 @@ class SandboxState:
             company = self.company(company_id)
             return [full_view(r) for _, r in sorted(company.receipts.items())]
 
+    def count_receipts(self, company_id: int, name: str) -> int:
+        """How many of the company's receipts are named ``name``, without copying any.
+
+        Cheap enough to poll while the sandbox serves: :meth:`receipts` copies every receipt
+        under the lock every request needs, and polled often it holds those requests up.
+        """
+        with self.lock:
+            return sum(1 for receipt in self.company(company_id).receipts.values() if receipt.get("name") == name)
+
     def attachments(self, company_id: int) -> list[dict[str, Any]]:
         """Every stored attachment: the ``Attachment`` answer plus ``content`` (bytes) and ``filename``."""
         with self.lock:

@@ -134,4 +134,4 @@ def booked(sandbox: Sandbox, task: Task, year: int) -> int:
     """How many receipts of ``task``'s journal the sandbox holds (0, 1 or 2)."""
     name = journal(task, year).reference
     company_id = bureau_company_ids(task.account + 1)[task.account]
-    return sum(1 for receipt in sandbox.receipts(company_id) if receipt["name"] == name)
+    return sandbox.count_receipts(company_id, name)

@@ -11,6 +11,7 @@ against the limit, and duplicates (periods the sandbox holds more than once).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -256,6 +257,11 @@ def _outcome(result: AsyncResult) -> dict[str, Any] | str:
     return f"task {result.id}: {type(result.result).__name__}: {result.result}"
 
 
+@functools.lru_cache(maxsize=1024)
+def _planned_receipts(task: bureau.Task, year: int) -> int:
+    return len({line.period for line in bureau.journal(task, year).lines})
+
+
 def _kill_mid_export(
     sandbox: Sandbox,
     work: list[bureau.Task],
@@ -263,10 +269,14 @@ def _kill_mid_export(
     candidates: list[int],
     year: int,
 ) -> dict[str, Any] | None:
-    """SIGKILL the worker of an export that has booked some but not all of its receipts."""
+    """SIGKILL the worker of an export that has booked some but not all of its receipts.
+
+    Polled every POLL_SECONDS in the process the sandbox answers from, so it asks the sandbox
+    only for a count (no copies of receipts under the lock its requests need).
+    """
     for index in candidates:
         task = work[index]
-        planned = len({line.period for line in bureau.journal(task, year).lines})
+        planned = _planned_receipts(task, year)
         booked = bureau.booked(sandbox, task, year)
         if not 0 < booked < planned:
             continue
