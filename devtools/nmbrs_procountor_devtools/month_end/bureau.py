@@ -9,6 +9,7 @@ journal of a task from two numbers and a rerun sends exactly the same receipts.
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -64,8 +65,13 @@ def tasks(journals: int, accounts: int) -> list[Task]:
     return [Task(n % accounts, n // accounts) for n in range(journals)]
 
 
+@functools.lru_cache(maxsize=1024)
 def journal(task: Task, year: int) -> Journal:
-    """A monthly run (wages, contributions, what is payable) plus a correction of the month before."""
+    """A monthly run (wages, contributions, what is payable) plus a correction of the month before.
+
+    Kept once made (a Journal is immutable): the runner asks for it on every poll for a worker
+    to kill, in the process the sandbox answers from.
+    """
     month = FIRST_MONTH + task.journal % RUN_MONTHS
     run_number = task.journal // RUN_MONTHS + 1
     period, corrected = Period(year, month), Period(year, month - 1)

@@ -11,7 +11,6 @@ against the limit, and duplicates (periods the sandbox holds more than once).
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import shutil
@@ -257,11 +256,6 @@ def _outcome(result: AsyncResult) -> dict[str, Any] | str:
     return f"task {result.id}: {type(result.result).__name__}: {result.result}"
 
 
-@functools.lru_cache(maxsize=1024)
-def _planned_receipts(task: bureau.Task, year: int) -> int:
-    return len({line.period for line in bureau.journal(task, year).lines})
-
-
 def _kill_mid_export(
     sandbox: Sandbox,
     work: list[bureau.Task],
@@ -276,7 +270,7 @@ def _kill_mid_export(
     """
     for index in candidates:
         task = work[index]
-        planned = _planned_receipts(task, year)
+        planned = len({line.period for line in bureau.journal(task, year).lines})
         booked = bureau.booked(sandbox, task, year)
         if not 0 < booked < planned:
             continue
