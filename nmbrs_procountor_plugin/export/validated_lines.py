@@ -74,6 +74,10 @@ class LineColumns(Sequence[IndexedLine]):
             tuple(item.amount_text for item in items),
         )
 
+    def columns_at(self, positions: Sequence[int]) -> tuple[tuple[int, ...], tuple[JournalLine, ...], tuple[str, ...]]:
+        """The three columns of the lines at ``positions`` (in that order), each gathered in C."""
+        return _pick(self.indexes, positions), _pick(self.lines, positions), _pick(self.amount_texts, positions)
+
     def pairs(self) -> Iterator[tuple[int, JournalLine]]:
         """``(index, line)`` of every line, without making an :class:`IndexedLine` per line."""
         return zip(self.indexes, self.lines, strict=True)
@@ -136,9 +140,7 @@ class ValidatedLines(LineColumns):
         """These lines less those of ``periods``, with the rest of the grouping kept as it is."""
         kept = {period: group for period, group in self.by_period().items() if period not in periods}
         positions = [position for position, line in enumerate(self.lines) if line.period not in periods]
-        rest = ValidatedLines(
-            _pick(self.indexes, positions), _pick(self.lines, positions), _pick(self.amount_texts, positions)
-        )
+        rest = ValidatedLines(*self.columns_at(positions))
         rest._by_period = MappingProxyType(kept)
         return rest
 
@@ -181,11 +183,4 @@ def _grouped(lines: LineColumns) -> dict[Period, LineColumns]:
                 found = positions[key] = []
                 periods[key] = period
             found.append(position)
-        return {
-            periods[key]: LineColumns(
-                _pick(lines.indexes, positions[key]),
-                _pick(lines.lines, positions[key]),
-                _pick(lines.amount_texts, positions[key]),
-            )
-            for key in sorted(positions)
-        }
+        return {periods[key]: LineColumns(*lines.columns_at(positions[key])) for key in sorted(positions)}
