@@ -172,6 +172,7 @@ def export_share(size: int = 100_000, period_count: int = 13, *, documents: bool
     import requests
 
     from nmbrs_hookspecs.host import ReferenceHost
+    from nmbrs_hookspecs.protocols import Admission
     from nmbrs_hookspecs.types import Actor, ProviderConfig, RequestRate
     from nmbrs_procountor_devtools.demo_data import COMPANY
     from nmbrs_procountor_plugin import plugin
@@ -230,7 +231,7 @@ def export_share(size: int = 100_000, period_count: int = 13, *, documents: bool
         limiter = host.request_limiter
         acquire = limiter.acquire
 
-        def timed_acquire(rate: RequestRate) -> float:
+        def timed_acquire(rate: RequestRate) -> Admission:
             started = time.perf_counter()
             try:
                 return acquire(rate)

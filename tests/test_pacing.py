@@ -12,7 +12,7 @@ import pytest
 
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.host import ReferenceHost
-from nmbrs_hookspecs.protocols import RequestLimiter
+from nmbrs_hookspecs.protocols import Admission, RequestLimiter
 from nmbrs_hookspecs.types import (
     Actor,
     AdministrationMapping,
@@ -31,20 +31,42 @@ from tests.conftest import COMPANY_1, DEMO_USER, store_tokens
 DIMENSIONS = (DimensionMapping("cost_center", True, "Kustannuspaikka"), DimensionMapping("cost_unit", True, "Projekti"))
 
 
+class CountedAdmission:
+    """An admission that remembers how often its answer was reported."""
+
+    def __init__(self, inner: Admission) -> None:
+        self.inner = inner
+        self.answers = 0
+
+    @property
+    def waited(self) -> float:
+        return self.inner.waited
+
+    def answered(self) -> None:
+        self.answers += 1
+        self.inner.answered()
+
+
 class CountingLimiter:
     """The host's limiter, with a count of what it admitted and the pauses it was asked for."""
 
     def __init__(self, inner: RequestLimiter) -> None:
         self.inner = inner
         self.admitted = 0
+        self.admissions: list[CountedAdmission] = []
         self.pauses: list[float] = []
         self._lock = threading.Lock()
 
-    def acquire(self, rate: RequestRate) -> float:
-        waited = self.inner.acquire(rate)
+    def acquire(self, rate: RequestRate) -> Admission:
+        admission = CountedAdmission(self.inner.acquire(rate))
         with self._lock:
             self.admitted += 1
-        return waited
+            self.admissions.append(admission)
+        return admission
+
+    def answers(self) -> list[int]:
+        """How often each admission's answer was reported, in the order of admission."""
+        return [a.answers for a in self.admissions]
 
     def pause(self, rate: RequestRate, seconds: float) -> None:
         self.pauses.append(seconds)
@@ -112,6 +134,8 @@ def test_every_request_procountor_sees_was_admitted_by_the_hosts_limiter(
     assert {"/api/oauth/token", "/api/company", "/api/ledgerreceipts", "/logout"} <= paths
     assert [r.status for r in seen if r.path == "/api/coa"][:2] == [500, 200]  # the retry was a request too
     assert counting.admitted == len(seen)
+    # ...and each one's answer reached the limiter once, so a late one counts from its answer
+    assert counting.answers() == [1] * len(seen)
     assert counting.pauses == [1.0]  # the 429's Retry-After became the client's shared pause
 
 
@@ -125,6 +149,7 @@ def test_a_429_at_the_token_endpoint_pauses_the_whole_client(
     store_tokens(host, sandbox, account, expires_in=5)  # inside the refresh margin: the next call refreshes
     sandbox.clear_request_log()
     counting.admitted = 0
+    counting.admissions.clear()
     sandbox.inject_fault("POST", "/api/oauth/token", "http_429", count=1, retry_after=2)
     started = time.monotonic()
     plan = host.preview_export(admin, account.id, COMPANY, june_run(date.today().year))
@@ -133,6 +158,7 @@ def test_a_429_at_the_token_endpoint_pauses_the_whole_client(
     assert time.monotonic() - started >= 1.9
     assert [r.status for r in sandbox.request_log if r.path == "/api/oauth/token"] == [429, 200]
     assert counting.admitted == len(sandbox.request_log)
+    assert counting.answers() == [1] * len(sandbox.request_log)  # the token calls' answers too
 
 
 def test_an_export_burst_stays_under_procountors_limit(host: ReferenceHost, sandbox: Sandbox) -> None:
@@ -168,7 +194,7 @@ class GoesAway(CountingLimiter):
         super().__init__(inner)
         self.admit = admit
 
-    def acquire(self, rate: RequestRate) -> float:
+    def acquire(self, rate: RequestRate) -> Admission:
         if self.admitted >= self.admit:
             raise LimiterUnavailable("the request limiter's Redis at redis://127.0.0.1:6390/0 cannot be reached")
         return super().acquire(rate)

@@ -23,6 +23,9 @@ from nmbrs_hookspecs.host import ReferenceHost
 from nmbrs_hookspecs.limiter import BucketRequestLimiter, RedisLimiterStore, SqliteLimiterStore, bucket_name
 from nmbrs_hookspecs.types import RequestRate
 from nmbrs_procountor_devtools.redis_server import LocalRedis, local_redis
+from nmbrs_procountor_plugin.api.client import ProcountorClient
+from nmbrs_procountor_plugin.api.environment import endpoints
+from nmbrs_procountor_plugin.api.pacing import pacer_for
 from procountor_sandbox import Sandbox
 from tests import limiter_workers
 from tests.conftest import COMPANY_1, DEMO_USER, need_redis_server, provider_config_for
@@ -138,8 +141,8 @@ def test_redis_pause_and_window_are_shared_between_two_connections(redis_server:
     second = BucketRequestLimiter(RedisLimiterStore(redis_server.url))
     rate = RequestRate("shared-by-two-machines", 3, 1.0)
     for _ in range(3):
-        assert first.acquire(rate) == 0.0
-    assert second.acquire(rate) > 0.5  # the other "machine" already used the window
+        assert first.acquire(rate).waited == 0.0
+    assert second.acquire(rate).waited > 0.5  # the other "machine" already used the window
     first.pause(rate, 1.0)
     assert second.store.paused_for(rate.key) > 0.5
     first.close()
@@ -190,5 +193,104 @@ def test_redis_counts_a_request_another_worker_stamped_later_but_stored_first(re
     seconds, micros = client.time()
     later = seconds * 1000 + micros // 1000 + 40  # two requests other workers stamped 40 ms from now
     client.zadd(bucket.bucket_key, {"other-1": later, "other-2": later})  # type: ignore[attr-defined]
-    assert limiter.acquire(rate) > 0.5  # the window is full: wait for those two to leave it
+    assert limiter.acquire(rate).waited > 0.5  # the window is full: wait for those two to leave it
     limiter.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_a_request_answered_late_counts_from_its_answer(
+    tmp_path: Path, store: str, request: pytest.FixtureRequest
+) -> None:
+    """Procountor counted it somewhere before its answer: the next one waits a window from then."""
+    if store == "redis":
+        shared: SqliteLimiterStore | RedisLimiterStore = RedisLimiterStore(request.getfixturevalue("redis_server").url)
+    else:
+        shared = SqliteLimiterStore(tmp_path / "l.sqlite3")
+    limiter = BucketRequestLimiter(shared, margin_seconds=0.05)
+    rate = RequestRate(f"late-{store}", 1, 1.0)
+    first = limiter.acquire(rate)
+    time.sleep(0.4)  # the answer comes 0.4 s after admission: it may have arrived only just now
+    first.answered()
+    # counted from 0.35 s (the answer less the margin), the window of 1.05 s ends at 1.4 s; from
+    # its admission it would end at 1.05 s, 0.65 s from now
+    assert limiter.acquire(rate).waited > 0.9
+    limiter.close()
+
+
+def test_only_a_request_answered_later_than_the_margin_costs_a_trip_to_the_store(tmp_path: Path) -> None:
+    class CountingStore(SqliteLimiterStore):
+        recounts = 0
+
+        def recount(self, bucket: object, stamp_ms: int, to_ms: int) -> None:
+            CountingStore.recounts += 1
+            super().recount(bucket, stamp_ms, to_ms)  # type: ignore[arg-type]
+
+    limiter = BucketRequestLimiter(CountingStore(tmp_path / "l.sqlite3"), margin_seconds=0.2)
+    rate = RequestRate("in-time", 1, 1.0)
+    limiter.acquire(rate).answered()  # answered at once, well within the margin
+    assert CountingStore.recounts == 0
+    late = limiter.acquire(rate)
+    time.sleep(0.3)
+    late.answered()
+    assert CountingStore.recounts == 1  # ...and one answered later than the margin is recounted
+    limiter.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_a_recount_of_a_request_that_left_the_log_records_it_again(
+    tmp_path: Path, store: str, request: pytest.FixtureRequest
+) -> None:
+    """A request out for longer than the window was dropped from the log; its late answer counts."""
+    if store == "redis":
+        shared: SqliteLimiterStore | RedisLimiterStore = RedisLimiterStore(request.getfixturevalue("redis_server").url)
+    else:
+        shared = SqliteLimiterStore(tmp_path / "l.sqlite3")
+    limiter = BucketRequestLimiter(shared, margin_seconds=0.0)
+    rate = RequestRate(f"gone-{store}", 1, 1.0)
+    rates = limiter.rates(rate)
+    bucket = shared.bucket(rates, bucket_name(rate.key, rates))
+    now = bucket.now()  # type: ignore[no-untyped-call]
+    with shared.guard(bucket):
+        shared.recount(bucket, now - 5000, now)  # nothing is stamped 5 s ago any more
+    assert limiter.acquire(rate).waited > 0.8  # the recounted request fills the window
+    limiter.close()
+
+
+def test_requests_that_reach_procountor_late_never_put_one_too_many_in_its_window(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Batches of requests held up on the way (a busy machine, a slow gateway) get no 429."""
+    token = sandbox.issue_tokens(DEMO_USER, COMPANY_1)["access_token"]
+    config = provider_config_for(sandbox)
+    host = ReferenceHost(
+        tmp_path / "host.sqlite3",
+        provider_configs={"procountor": config},
+        load_entrypoints=False,
+        credential_keys=[CredentialCipher.generate_key()],
+    )
+    urls = endpoints(config)
+    pacer = pacer_for(host, config, urls)
+
+    def reads() -> None:
+        client = ProcountorClient(urls.api, limiter_workers.FixedToken(token), timeout=10, pacer=pacer)
+        for _ in range(10):
+            client.company()
+
+    def hold_up_batches() -> None:
+        for start in (15, 45, 75):
+            while len(sandbox.request_log) < start:
+                time.sleep(0.005)
+            sandbox.inject_fault("GET", "/api/company", "delay", count=8, delay=0.4)
+
+    threads = [threading.Thread(target=reads) for _ in range(12)]
+    injector = threading.Thread(target=hold_up_batches)
+    injector.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    injector.join()
+    host.close()
+    seen = sandbox.request_log
+    assert [r.status for r in seen if r.status != 200] == []  # each 429 would have been retried
+    assert len(seen) == 120

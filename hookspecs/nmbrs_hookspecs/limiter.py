@@ -24,9 +24,20 @@ seen as a 429 from the sandbox with several worker processes):
 
 A request is stamped when it is admitted and reaches the provider a little later; the delay
 varies (connection set-up, a busy machine), so two requests a window apart here may arrive less
-than a window apart there. ``margin_seconds`` widens the window by that much, and a second window
-of a quarter of the requests per quarter of the time keeps an early burst from coming back as a
-burst one window later.
+than a window apart there. Two things keep that from ever adding up to one request too many:
+
+* ``margin_seconds`` widens the window, so a request that arrives at most that late is covered
+  by its admission stamp;
+* a request whose answer comes later than the margin is *recounted*: its stamp moves to the
+  answer's moment (less the margin). The provider counted it somewhere between admission and
+  answer, so counting it from the answer on is never too early. With every stamp at or after
+  the provider's own count, a window here holds at least what the provider's window holds, so
+  the provider never sees more than the limit, however late requests arrive (the one exception,
+  a request that reaches the provider more than a whole window after its admission, is a
+  connection that hung and is timed out long before; docs/performance.md, "One limit").
+
+A second window of a quarter of the requests per quarter of the time keeps an early burst from
+coming back as a burst one window later.
 
 The shared pause: a provider's ``429`` with ``Retry-After`` says the *client* is over its limit,
 so every worker must hold back, not just the one that was refused. :meth:`pause` writes "paused
@@ -37,12 +48,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -58,6 +71,8 @@ from nmbrs_hookspecs.types import RequestRate
 DEFAULT_MARGIN_SECONDS: Final = 0.075
 LEAK_EVERY_SECONDS: Final = 2.0
 REDIS_TIMEOUT_SECONDS: Final = 5.0
+
+logger = logging.getLogger(__name__)
 
 
 def bucket_name(key: str, rates: list[Rate]) -> str:
@@ -79,6 +94,13 @@ class LimiterStore(Protocol):
 
     def guard(self, bucket: AbstractBucket) -> contextlib.AbstractContextManager[Any]:
         """Held around one check-and-record, so it is atomic for every worker."""
+        ...
+
+    def recount(self, bucket: AbstractBucket, stamp_ms: int, to_ms: int) -> None:
+        """Move one request stamped ``stamp_ms`` to ``to_ms``, or record it there if it left the log.
+
+        Called inside :meth:`guard`, like a check-and-record.
+        """
         ...
 
     def paused_for(self, key: str) -> float:
@@ -124,6 +146,19 @@ class SqliteLimiterStore:
         lock = bucket.limiter_lock()
         return lock if isinstance(lock, FileLock) else contextlib.nullcontext()
 
+    def recount(self, bucket: AbstractBucket, stamp_ms: int, to_ms: int) -> None:
+        assert isinstance(bucket, SQLiteBucket)
+        # The library's table: (name, item_timestamp), one row per request (see bucket()).
+        table = bucket.table
+        moved = bucket.conn.execute(
+            f'UPDATE "{table}" SET item_timestamp = ? '  # noqa: S608 - the table name is a hex digest
+            f'WHERE rowid = (SELECT rowid FROM "{table}" WHERE item_timestamp = ? LIMIT 1)',
+            (to_ms, stamp_ms),
+        ).rowcount
+        if moved == 0:
+            bucket.conn.execute(f'INSERT INTO "{table}" (name, item_timestamp) VALUES (?, ?)', ("request", to_ms))  # noqa: S608
+        bucket.conn.commit()
+
     def paused_for(self, key: str) -> float:
         with contextlib.closing(self._connect()) as conn:
             row = conn.execute("SELECT until FROM limiter_pauses WHERE key = ?", (_pause_digest(key),)).fetchone()
@@ -151,6 +186,16 @@ if _BOUNDED_COUNT not in LuaScript.PUT_ITEM:  # pragma: no cover - guards a pyra
 # this one (they took their timestamp after ours but reached Redis first): the library's script
 # stops at ``now`` and so lets one extra request through for each such race.
 _PUT_ITEM = LuaScript.PUT_ITEM.replace(_BOUNDED_COUNT, "redis.call('ZCOUNT', bucket, window_start, '+inf')")
+
+
+# Move one request of the log from one stamp to a later one (a ZSET score), or record it anew if it
+# already left the log; atomic on the server like the check-and-record.
+_RECOUNT = """
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)
+local member = found[1] or ('recounted:' .. ARGV[3])
+redis.call('ZADD', KEYS[1], ARGV[2], member)
+return found[1] and 1 or 0
+"""
 
 
 class _ServerTimeRedisBucket(RedisBucket):
@@ -186,6 +231,7 @@ class RedisLimiterStore:
         )
         self._lock = threading.Lock()
         self._buckets: dict[str, RedisBucket] = {}
+        self._recount = self._redis.register_script(_RECOUNT)
         with self.reachable():
             self._redis.ping()
 
@@ -212,6 +258,11 @@ class RedisLimiterStore:
 
     def guard(self, bucket: AbstractBucket) -> contextlib.AbstractContextManager[Any]:
         return self.reachable()  # the bucket's Lua script is atomic on the server
+
+    def recount(self, bucket: AbstractBucket, stamp_ms: int, to_ms: int) -> None:
+        assert isinstance(bucket, RedisBucket)
+        with self.reachable():
+            self._recount(keys=[bucket.bucket_key], args=[stamp_ms, to_ms, os.urandom(8).hex()])
 
     def paused_for(self, key: str) -> float:
         with self.reachable():
@@ -250,7 +301,7 @@ class BucketRequestLimiter:
     def __repr__(self) -> str:
         return f"BucketRequestLimiter({self.store!r}, margin_seconds={self._margin_ms / 1000})"
 
-    def acquire(self, rate: RequestRate) -> float:
+    def acquire(self, rate: RequestRate) -> BucketAdmission:
         waited = 0.0
         rates = self.rates(rate)
         bucket = self.store.bucket(rates, bucket_name(rate.key, rates))
@@ -260,11 +311,26 @@ class BucketRequestLimiter:
                 self._sleep(paused)
                 waited += paused
                 continue
-            wait_ms = self._try(bucket)
+            stamp_ms, wait_ms = self._try(bucket)
             if wait_ms == 0:
-                return waited
+                return BucketAdmission(self, bucket, stamp_ms, time.monotonic(), waited)
             self._sleep(wait_ms / 1000)
             waited += wait_ms / 1000
+
+    def answered(self, admission: BucketAdmission) -> None:
+        """Recount a request answered later than the margin from its answer (see the module doc).
+
+        An answer within the margin changes nothing: the provider counted the request before the
+        answer, so at most the margin after its stamp, and the widened window covers that. Only
+        late answers cost a trip to the shared store.
+        """
+        late_ms = (time.monotonic() - admission.admitted_at) * 1000
+        if late_ms <= self._margin_ms:
+            return
+        with self._lock, self.store.guard(admission.bucket):
+            now = admission.bucket.now()  # type: ignore[no-untyped-call]
+            assert isinstance(now, int)
+            self.store.recount(admission.bucket, admission.stamp_ms, max(admission.stamp_ms, now - self._margin_ms))
 
     def rates(self, rate: RequestRate) -> list[Rate]:
         """The windows a request must fit: the provider's (widened by the margin) and its quarter.
@@ -281,18 +347,18 @@ class BucketRequestLimiter:
             rates.insert(0, quarter)
         return rates
 
-    def _try(self, bucket: AbstractBucket) -> int:
-        """Record one request if it fits (0), else the milliseconds until it may."""
+    def _try(self, bucket: AbstractBucket) -> tuple[int, int]:
+        """Record one request if it fits: its stamp and 0, else the milliseconds until it may."""
         with self._lock, self.store.guard(bucket):
             now = bucket.now()  # type: ignore[no-untyped-call]
             assert isinstance(now, int)
             item = RateItem("request", now)
             if bucket.put(item):
                 self._maybe_leak(bucket, now)
-                return 0
+                return now, 0
             wait = bucket.waiting(item)
             assert isinstance(wait, int)
-            return max(1, wait)
+            return now, max(1, wait)
 
     def _maybe_leak(self, bucket: AbstractBucket, now_ms: int) -> None:
         """Drop timestamps older than the window now and then, so the log stays small."""
@@ -306,3 +372,21 @@ class BucketRequestLimiter:
 
     def close(self) -> None:
         self.store.close()
+
+
+@dataclass(frozen=True)
+class BucketAdmission:
+    """One request :class:`BucketRequestLimiter` admitted: where it is stamped, and since when."""
+
+    limiter: BucketRequestLimiter = field(repr=False)
+    bucket: AbstractBucket = field(repr=False)
+    stamp_ms: int
+    admitted_at: float  # time.monotonic() of this process: lateness is measured here
+    waited: float
+
+    def answered(self) -> None:
+        try:
+            self.limiter.answered(self)
+        except LimiterUnavailable:
+            # The request is out; the next acquire() names the unreachable store (the contract).
+            logger.warning("request limiter: a late answer could not be recounted", exc_info=False)

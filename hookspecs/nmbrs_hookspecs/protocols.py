@@ -89,6 +89,31 @@ class LeaseStore(Protocol):
 
 
 @runtime_checkable
+class Admission(Protocol):
+    """One request a :class:`RequestLimiter` let through, until its answer arrives.
+
+    A provider counts a request when it *arrives*, which can be later than the limiter admitted
+    it: a busy machine deschedules the worker between admission and sending, a connection is slow
+    to open, the provider's gateway queues it. Nothing in between can tell how late; the answer
+    is the one moment the caller knows the provider has counted the request. :meth:`answered`
+    reports that moment, so a limiter can count a late request from then on instead of from its
+    admission (see :class:`~nmbrs_hookspecs.limiter.BucketRequestLimiter`).
+    """
+
+    @property
+    def waited(self) -> float:
+        """Seconds :meth:`RequestLimiter.acquire` blocked before admitting the request."""
+        ...
+
+    def answered(self) -> None:
+        """The provider's answer (or the request's failure) arrived just now; call once, at once.
+
+        Never raises for a limiter it cannot reach: the request is already out, and the next
+        :meth:`RequestLimiter.acquire` reports the limiter gone.
+        """
+        ...
+
+
 class RequestLimiter(Protocol):
     """One request limit per API client, kept by every worker on every machine together.
 
@@ -101,18 +126,24 @@ class RequestLimiter(Protocol):
     Example::
 
         rate = RequestRate("acme:https://api.example:client-1", requests=20, per_seconds=1.0)
-        host.request_limiter.acquire(rate)        # before each request
-        response = send()
-        if response.status == 429:                # the provider says the client is over its limit
+        admission = host.request_limiter.acquire(rate)   # before each request
+        try:
+            response = send()
+        finally:
+            admission.answered()                         # the moment the provider had counted it
+        if response.status == 429:                       # the provider says the client is over its limit
             host.request_limiter.pause(rate, retry_after_seconds)
     """
 
-    def acquire(self, rate: RequestRate) -> float:
-        """Block until one more request under ``rate.key`` may go out; returns the seconds waited.
+    def acquire(self, rate: RequestRate) -> Admission:
+        """Block until one more request under ``rate.key`` may go out; the request's admission.
 
-        No window of ``rate.per_seconds`` ever holds more than ``rate.requests`` admitted
-        requests of that key, across all workers (no burst beyond the window), and nothing is
-        admitted while a :meth:`pause` of the key is in force. Raises
+        No window of ``rate.per_seconds`` ever holds more than ``rate.requests`` requests of that
+        key as the provider counts them, across all workers (no burst beyond the window), and
+        nothing is admitted while a :meth:`pause` of the key is in force. A request counts from
+        its admission and, when :meth:`Admission.answered` comes late, from its answer: that is
+        how a delay between the two (which the provider sees and the limiter does not) still never
+        puts one request too many in the provider's window. Raises
         :class:`~nmbrs_hookspecs.errors.LimiterUnavailable` when the limiter's shared store
         cannot be reached: then the request must not be sent.
         """

@@ -96,6 +96,7 @@ class ProcountorRetry(Retry):
         if self.pacer is None:
             super().sleep(response)
             return
+        self.pacer.answered()  # the failed attempt's answer is in: it counts from now at the latest
         if response is not None and response.status == 429:
             self.pacer.refused(self.get_retry_after(response))
         else:
@@ -259,6 +260,8 @@ class ProcountorClient:
                 reason="retries",
                 call=f"{method} {path}",
             ) from exc
+        finally:
+            self._pacer.answered()  # answered or failed: Procountor has counted it by now, if at all
         if response.status_code == 429:  # the retries ran out: still, every worker must hold back
             self._pacer.refused(retry_after(response))
         return response

@@ -11,11 +11,12 @@ logout all wait on it before each request, and a 429 pauses the whole client, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Final
 
 from nmbrs_hookspecs.errors import LimiterUnavailable
-from nmbrs_hookspecs.protocols import PluginHost, RequestLimiter
+from nmbrs_hookspecs.protocols import Admission, PluginHost, RequestLimiter
 from nmbrs_hookspecs.types import ProviderConfig, RequestRate
 from nmbrs_procountor_plugin.api.environment import Endpoints
 from nmbrs_procountor_plugin.api.errors import ProcountorUnavailable
@@ -38,10 +39,17 @@ def request_rate(config: ProviderConfig, urls: Endpoints) -> RequestRate:
 
 @dataclass(frozen=True)
 class Pacer:
-    """The host's limiter bound to one API client's rate."""
+    """The host's limiter bound to one API client's rate.
+
+    Each thread has at most one request out at a time, so the pacer keeps that request's
+    admission per thread and tells the limiter when its answer came (:meth:`answered`): a request
+    that reached Procountor late is then counted from its answer, not its admission
+    (:class:`~nmbrs_hookspecs.protocols.Admission`).
+    """
 
     limiter: RequestLimiter
     rate: RequestRate
+    _out: threading.local = field(default_factory=threading.local, init=False, repr=False, compare=False)
 
     def wait(self) -> float:
         """Block until the next request to Procountor may go out; the seconds waited.
@@ -50,12 +58,22 @@ class Pacer:
         :class:`ProcountorUnavailable` (certainly not sent), so an export reports what it booked
         before and a rerun finishes the rest, as after any other outage.
         """
+        self.answered()  # this thread's previous request has its answer, or it would not be here
         try:
-            return self.limiter.acquire(self.rate)
+            admission = self.limiter.acquire(self.rate)
         except LimiterUnavailable as exc:
             raise ProcountorUnavailable(
                 f"not sent: {exc}", uncertain=False, reason="limiter", call=type(exc).__name__
             ) from None
+        self._out.admission = admission
+        return admission.waited
+
+    def answered(self) -> None:
+        """The answer to this thread's request out (if any) arrived, or the request failed."""
+        admission: Admission | None = getattr(self._out, "admission", None)
+        if admission is not None:
+            self._out.admission = None
+            admission.answered()
 
     def refused(self, retry_after: float | None) -> None:
         """Procountor answered 429: hold every worker of this client for ``Retry-After``."""

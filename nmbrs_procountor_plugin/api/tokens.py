@@ -198,6 +198,8 @@ class TokenEndpoint:
             failure = ProcountorUnavailable(
                 f"logout: {type(exc).__name__}", uncertain=True, reason="connection", call="POST /logout"
             )
+        finally:
+            self._pacer.answered()
         # Raised outside the except block, so no __context__ keeps the request (bearer token).
         if failure is not None:
             raise failure
@@ -236,6 +238,7 @@ class TokenEndpoint:
                 "token endpoint: answer is not JSON", uncertain=True, reason="bad_answer", call=OAUTH_CALL
             )
         finally:
+            self._pacer.answered()
             if self._http is None:  # closing would close the API session's pools too
                 session.close()
         if failure is not None:
