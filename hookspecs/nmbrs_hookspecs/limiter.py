@@ -311,9 +311,9 @@ class BucketRequestLimiter:
                 self._sleep(paused)
                 waited += paused
                 continue
-            stamp_ms, wait_ms = self._try(bucket)
+            stamp_ms, stamped_at, wait_ms = self._try(bucket)
             if wait_ms == 0:
-                return BucketAdmission(self, bucket, stamp_ms, time.monotonic(), waited)
+                return BucketAdmission(self, bucket, stamp_ms, stamped_at, waited)
             self._sleep(wait_ms / 1000)
             waited += wait_ms / 1000
 
@@ -324,7 +324,7 @@ class BucketRequestLimiter:
         answer, so at most the margin after its stamp, and the widened window covers that. Only
         late answers cost a trip to the shared store.
         """
-        late_ms = (time.monotonic() - admission.admitted_at) * 1000
+        late_ms = (time.monotonic() - admission.stamped_at) * 1000
         if late_ms <= self._margin_ms:
             return
         with self._lock, self.store.guard(admission.bucket):
@@ -347,18 +347,24 @@ class BucketRequestLimiter:
             rates.insert(0, quarter)
         return rates
 
-    def _try(self, bucket: AbstractBucket) -> tuple[int, int]:
-        """Record one request if it fits: its stamp and 0, else the milliseconds until it may."""
+    def _try(self, bucket: AbstractBucket) -> tuple[int, float, int]:
+        """Record one request if it fits: its stamp, when it was taken here, and 0; else the
+        milliseconds until it may.
+
+        The local moment is read *before* the stamp (a Redis ``TIME`` is a round trip later), so
+        lateness measured from it is never less than the truth.
+        """
         with self._lock, self.store.guard(bucket):
+            stamped_at = time.monotonic()
             now = bucket.now()  # type: ignore[no-untyped-call]
             assert isinstance(now, int)
             item = RateItem("request", now)
             if bucket.put(item):
                 self._maybe_leak(bucket, now)
-                return now, 0
+                return now, stamped_at, 0
             wait = bucket.waiting(item)
             assert isinstance(wait, int)
-            return now, max(1, wait)
+            return now, stamped_at, max(1, wait)
 
     def _maybe_leak(self, bucket: AbstractBucket, now_ms: int) -> None:
         """Drop timestamps older than the window now and then, so the log stays small."""
@@ -381,7 +387,7 @@ class BucketAdmission:
     limiter: BucketRequestLimiter = field(repr=False)
     bucket: AbstractBucket = field(repr=False)
     stamp_ms: int
-    admitted_at: float  # time.monotonic() of this process: lateness is measured here
+    stamped_at: float  # time.monotonic() of this process just before the stamp: lateness counts from here
     waited: float
 
     def answered(self) -> None:
