@@ -34,6 +34,28 @@ class MonthEndSummary:
     def limit_used(self) -> float:
         return self.requests_per_second / self.limit_per_second
 
+    def distinct_errors(self) -> list[str]:
+        """Each distinct error once, with how many tasks it ended and the first of them.
+
+        A cause that ends every task (a broken install, a host database gone) would otherwise be
+        200 copies of one line, and a second cause would hide among them.
+        """
+        tasks_by_error: dict[str, list[str]] = {}
+        for error in self.errors:
+            task, separator, text = error.partition(": ")
+            if not (separator and task.startswith("task ")):
+                task, text = "", error
+            tasks_by_error.setdefault(text, []).append(task)
+        lines = []
+        for text, tasks in tasks_by_error.items():
+            if not tasks[0]:
+                lines.append(text if len(tasks) == 1 else f"{text} ({len(tasks)} times)")
+            elif len(tasks) == 1:
+                lines.append(f"{tasks[0]}: {text}")
+            else:
+                lines.append(f"{len(tasks)} tasks ({tasks[0]} and {len(tasks) - 1} more): {text}")
+        return lines
+
     @property
     def complete(self) -> bool:
         """Every journal booked (now or before), and no period twice."""
@@ -56,7 +78,7 @@ class MonthEndSummary:
             "workers": self.workers,
             "queue": self.queue,
             "killed_worker": self.killed_worker,
-            "errors": self.errors,
+            "errors": self.distinct_errors(),
         }
 
     def render(self, out: TextIO) -> None:
@@ -83,7 +105,7 @@ class MonthEndSummary:
                 f"{k['receipts_planned']} receipts booked; the queue ran it again: {k['finished_as']}",
                 file=out,
             )
-        for error in self.errors:
+        for error in self.distinct_errors():
             print(f"error: {error}", file=out)
 
 
