@@ -67,6 +67,7 @@ from pyrate_limiter.buckets.redis_bucket import LuaScript, RedisBucket
 
 from nmbrs_hookspecs.errors import LimiterUnavailable
 from nmbrs_hookspecs.types import RequestRate
+from nmbrs_hookspecs.wal import use_wal
 
 DEFAULT_MARGIN_SECONDS: Final = 0.075
 LEAK_EVERY_SECONDS: Final = 2.0
@@ -124,7 +125,7 @@ class SqliteLimiterStore:
         self._lock = threading.Lock()
         self._buckets: dict[str, SQLiteBucket] = {}
         with contextlib.closing(self._connect()) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
+            use_wal(conn)
             conn.execute("CREATE TABLE IF NOT EXISTS limiter_pauses (key TEXT PRIMARY KEY, until REAL NOT NULL)")
 
     def __repr__(self) -> str:

@@ -35,6 +35,7 @@ from nmbrs_hookspecs.types import (
     IntegrationAccount,
     StoredCredentials,
 )
+from nmbrs_hookspecs.wal import use_wal
 
 Clock = Callable[[], float]
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class Database:
             _create_owner_only(self.path)
             conn = self._open()
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
+                use_wal(conn)
                 conn.executescript(_SCHEMA)  # executescript commits on its own
             finally:
                 conn.close()
