@@ -36,8 +36,8 @@ than a window apart there. Two things keep that from ever adding up to one reque
   a request that reaches the provider more than a whole window after its admission, is a
   connection that hung and is timed out long before; docs/performance.md, "One limit").
 
-A second window of a quarter of the requests per quarter of the time keeps an early burst from
-coming back as a burst one window later.
+A second window of 30 % of the requests per quarter of the time keeps an early burst from coming
+back as a burst one window later.
 
 The shared pause: a provider's ``429`` with ``Retry-After`` says the *client* is over its limit,
 so every worker must hold back, not just the one that was refused. :meth:`pause` writes "paused
@@ -71,6 +71,7 @@ from nmbrs_hookspecs.wal import use_wal
 
 DEFAULT_MARGIN_SECONDS: Final = 0.075
 LEAK_EVERY_SECONDS: Final = 2.0
+QUARTER_SHARE: Final = 0.3  # of the requests, per quarter of the window (see BucketRequestLimiter.rates)
 REDIS_TIMEOUT_SECONDS: Final = 5.0
 
 logger = logging.getLogger(__name__)
@@ -337,14 +338,18 @@ class BucketRequestLimiter:
         """The windows a request must fit: the provider's (widened by the margin) and its quarter.
 
         A sliding log alone keeps a burst a burst: 20 requests admitted at once come back as 20 at
-        once one window later, and any of them delayed on the way lands in the provider's next
-        window. The quarter window (a quarter of the requests per quarter of the time) spreads
-        them out, so a delayed request finds room.
+        once one window later. The quarter window spreads them out. It allows 30 % of the
+        requests per quarter of the time, a little more than the provider's rate, so that it
+        only spreads bursts and never sets the pace: a recounted request (see the module doc)
+        stays in *both* windows longer, by its lateness d, and a quarter window holding exactly a
+        quarter (5 of 20) would then admit 5 per (268 ms + d), the binding limit for any d > 0
+        (73 % of the limit at d = 75 ms). With 6 per quarter it stays looser than the provider's
+        window up to d ≈ 78 ms (docs/performance.md, "One limit").
         """
         window_ms = int(rate.per_seconds * 1000)
         rates = [Rate(rate.requests, window_ms + self._margin_ms)]
         if rate.requests >= 4:
-            quarter = Rate(math.ceil(rate.requests / 4), (window_ms + self._margin_ms) // 4)
+            quarter = Rate(math.ceil(rate.requests * QUARTER_SHARE), (window_ms + self._margin_ms) // 4)
             rates.insert(0, quarter)
         return rates
 
