@@ -114,6 +114,7 @@ class Admission(Protocol):
         ...
 
 
+@runtime_checkable
 class RequestLimiter(Protocol):
     """One request limit per API client, kept by every worker on every machine together.
 
