@@ -706,20 +706,6 @@ class RequestRate:
 
 
 @dataclass(frozen=True)
-class Admitted:
-    """An :class:`~nmbrs_hookspecs.protocols.Admission` of a limiter that counts on admission only.
-
-    For a limiter whose count cannot be told the answer (a test double, a host whose provider has
-    no limit): :meth:`answered` has nothing to do.
-    """
-
-    waited: float = 0.0
-
-    def answered(self) -> None:
-        """Nothing to recount: this limiter counts every request from its admission."""
-
-
-@dataclass(frozen=True)
 class StoredCredentials:
     """Token data as the host stores it, with the version that compare-and-swap writes expect."""
 
