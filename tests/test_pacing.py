@@ -52,7 +52,6 @@ class CountingLimiter:
 
     def __init__(self, inner: RequestLimiter) -> None:
         self.inner = inner
-        self.admitted = 0
         self.admissions: list[CountedAdmission] = []
         self.pauses: list[float] = []
         self._lock = threading.Lock()
@@ -60,9 +59,12 @@ class CountingLimiter:
     def acquire(self, rate: RequestRate) -> Admission:
         admission = CountedAdmission(self.inner.acquire(rate))
         with self._lock:
-            self.admitted += 1
             self.admissions.append(admission)
         return admission
+
+    @property
+    def admitted(self) -> int:
+        return len(self.admissions)
 
     def answers(self) -> list[int]:
         """How often each admission's answer was reported, in the order of admission."""
@@ -148,7 +150,6 @@ def test_a_429_at_the_token_endpoint_pauses_the_whole_client(
     host.save_mapping(admin, AdministrationMapping(account.id, COMPANY.id, str(COMPANY_1), DIMENSIONS), COMPANY)
     store_tokens(host, sandbox, account, expires_in=5)  # inside the refresh margin: the next call refreshes
     sandbox.clear_request_log()
-    counting.admitted = 0
     counting.admissions.clear()
     sandbox.inject_fault("POST", "/api/oauth/token", "http_429", count=1, retry_after=2)
     started = time.monotonic()

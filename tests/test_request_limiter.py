@@ -197,15 +197,19 @@ def test_redis_counts_a_request_another_worker_stamped_later_but_stored_first(re
     limiter.close()
 
 
+def _store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> SqliteLimiterStore | RedisLimiterStore:
+    """The limiter's shared store of ``kind``: a SQLite file, or the module's private Redis."""
+    if kind == "redis":
+        return RedisLimiterStore(request.getfixturevalue("redis_server").url)
+    return SqliteLimiterStore(tmp_path / "l.sqlite3")
+
+
 @pytest.mark.parametrize("store", ["sqlite", "redis"])
 def test_a_request_answered_late_counts_from_its_answer(
     tmp_path: Path, store: str, request: pytest.FixtureRequest
 ) -> None:
     """Procountor counted it somewhere before its answer: the next one waits a window from then."""
-    if store == "redis":
-        shared: SqliteLimiterStore | RedisLimiterStore = RedisLimiterStore(request.getfixturevalue("redis_server").url)
-    else:
-        shared = SqliteLimiterStore(tmp_path / "l.sqlite3")
+    shared = _store(store, tmp_path, request)
     limiter = BucketRequestLimiter(shared, margin_seconds=0.05)
     rate = RequestRate(f"late-{store}", 1, 1.0)
     first = limiter.acquire(rate)
@@ -241,10 +245,7 @@ def test_a_recount_of_a_request_that_left_the_log_records_it_again(
     tmp_path: Path, store: str, request: pytest.FixtureRequest
 ) -> None:
     """A request out for longer than the window was dropped from the log; its late answer counts."""
-    if store == "redis":
-        shared: SqliteLimiterStore | RedisLimiterStore = RedisLimiterStore(request.getfixturevalue("redis_server").url)
-    else:
-        shared = SqliteLimiterStore(tmp_path / "l.sqlite3")
+    shared = _store(store, tmp_path, request)
     limiter = BucketRequestLimiter(shared, margin_seconds=0.0)
     rate = RequestRate(f"gone-{store}", 1, 1.0)
     rates = limiter.rates(rate)
