@@ -6,8 +6,9 @@ journal mode reads the file and then needs it exclusively. When two processes do
 file at the same moment, each holds the read lock the other must wait for, and SQLite answers
 one of them "database is locked" at once, without waiting out the busy timeout: waiting could
 only deadlock (https://www.sqlite.org/lockingv3.html, "deadlock"; https://www.sqlite.org/wal.html).
-Eight processes opening one new file at once saw that in 15 of 30 tries, and the process that got
-it died at start-up. The caller that backs off and asks again gets the answer once the other has
+Eight processes opening one new file at once, released together, saw it 17 times in 60 tries
+of the host's database and limiter file (2026-12-08), and the process that got it died at
+start-up. The caller that backs off and asks again gets the answer once the other has
 switched (the mode is kept in the file, so later openings find WAL already on).
 """
 
